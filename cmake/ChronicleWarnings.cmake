@@ -1,0 +1,17 @@
+# Warnings and sanitizers apply to chronicle's own targets only (PRIVATE), never
+# to projects that embed chronicle.
+function(chronicle_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
+                         -Wnon-virtual-dtor -Wcast-align)
+  if(CHRONICLE_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+function(chronicle_set_sanitizers target)
+  if(CHRONICLE_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=${CHRONICLE_SANITIZE}
+                           -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(${target} PUBLIC -fsanitize=${CHRONICLE_SANITIZE})
+  endif()
+endfunction()

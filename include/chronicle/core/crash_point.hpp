@@ -1,0 +1,39 @@
+#pragma once
+// Named crash points: test builds (CMake option CHRONICLE_CRASH_POINTS) can be
+// told through the environment to SIGKILL themselves at the n-th time a named
+// step is reached, to test crash safety in windows too narrow for random
+// kills. In other builds CHRONICLE_CRASH_POINT expands to nothing.
+//
+//   CHRONICLE_CRASH_AT=roll.after_publish CHRONICLE_CRASH_HIT=2 ./crash_child
+//
+// Every name used in the library is listed in kCrashPoints, so a test can
+// enumerate them and none is left untested.
+
+#include <array>
+#include <string_view>
+
+namespace chronicle::detail {
+
+inline constexpr std::array<std::string_view, 9> kCrashPoints = {
+    "append.after_payload",       // payload and header stored, commit not yet
+    "roll.after_publish",         // next segment renamed into place
+    "roll.after_end_marker",      // end marker stored in the old segment
+    "roll.after_seal",            // old segment's seal block written
+    "create.after_allocate",      // new segment file allocated, not yet named
+    "recovery.after_scan",        // torn tail found, nothing changed yet
+    "recovery.during_zero",       // part of the torn tail zeroed
+    "recovery.after_seal_previous",  // previous unsealed segment sealed
+    "close.after_end_marker",     // close(): end marker stored, seal not yet
+};
+
+// Kills the process with SIGKILL if CHRONICLE_CRASH_AT names this point and
+// this is hit number CHRONICLE_CRASH_HIT (default 1) of it.
+void crash_point_hit(std::string_view name) noexcept;
+
+}  // namespace chronicle::detail
+
+#if defined(CHRONICLE_CRASH_POINTS)
+#define CHRONICLE_CRASH_POINT(name) ::chronicle::detail::crash_point_hit(name)
+#else
+#define CHRONICLE_CRASH_POINT(name) ((void)0)
+#endif

@@ -1,0 +1,36 @@
+#pragma once
+// The single-writer lock of a log directory: an exclusive flock(2) on
+// `<dir>/.lock`. flock locks belong to the open file description, so a second
+// writer in the same process conflicts too (unlike POSIX fcntl locks), and the
+// kernel drops the lock when its holder dies, so a SIGKILLed writer never
+// leaves a stale lock. The holder's pid is written into the file for error
+// messages only; it is never the lock itself.
+
+#include <sys/types.h>
+
+#include <string>
+
+#include <chronicle/core/error.hpp>
+#include <chronicle/core/file_system.hpp>
+#include <chronicle/core/unique_fd.hpp>
+
+namespace chronicle {
+
+class DirLock {
+ public:
+  DirLock() noexcept = default;
+
+  // Takes the lock on `dir` (which must exist). On conflict returns Locked
+  // naming the holder's pid.
+  static Result<DirLock> acquire(FileSystem& fs, const std::string& dir, mode_t mode = 0644);
+
+  // Drops the lock (also done by the destructor).
+  void release() noexcept { fd_.reset(); }
+  bool held() const noexcept { return static_cast<bool>(fd_); }
+
+ private:
+  explicit DirLock(UniqueFd fd) noexcept : fd_(std::move(fd)) {}
+  UniqueFd fd_;
+};
+
+}  // namespace chronicle

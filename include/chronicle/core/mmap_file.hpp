@@ -1,0 +1,58 @@
+#pragma once
+// An owned memory mapping of a file, unmapped on destruction. The mapping stays
+// valid after the descriptor it was made from is closed, so readers close their
+// descriptors right after mapping.
+
+#include <cstddef>
+#include <string>
+#include <utility>
+
+#include <chronicle/core/error.hpp>
+#include <chronicle/core/file_system.hpp>
+
+namespace chronicle {
+
+class MmapFile {
+ public:
+  MmapFile() noexcept = default;
+  MmapFile(MmapFile&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+  MmapFile& operator=(MmapFile&& other) noexcept {
+    if (this != &other) {
+      reset();
+      data_ = std::exchange(other.data_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
+  MmapFile(const MmapFile&) = delete;
+  MmapFile& operator=(const MmapFile&) = delete;
+  ~MmapFile() { reset(); }
+
+  // Maps [0, size) of fd, MAP_SHARED; readers map read-only so that a stray
+  // store through a view faults instead of damaging the log.
+  // REQUIRES: size > 0.
+  static Result<MmapFile> map(FileSystem& fs, int fd, const std::string& path, std::size_t size,
+                              bool writable);
+
+  std::byte* data() const noexcept { return data_; }
+  std::size_t size() const noexcept { return size_; }
+  explicit operator bool() const noexcept { return data_ != nullptr; }
+
+  // Faults every page in writable, so later stores take no page fault
+  // (MADV_POPULATE_WRITE, or one store per page where the kernel lacks it).
+  // REQUIRES: the mapping is writable and its pages hold zeros or are owned by
+  // the caller (the touch stores a zero into the first byte of untouched pages).
+  void prefault_for_write() noexcept;
+  // Hints that the mapping will be read front to back.
+  void advise_sequential() const noexcept;
+
+  void reset() noexcept;
+
+ private:
+  MmapFile(std::byte* data, std::size_t size) noexcept : data_(data), size_(size) {}
+  std::byte* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+}  // namespace chronicle

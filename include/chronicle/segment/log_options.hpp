@@ -1,0 +1,50 @@
+#pragma once
+// Options of a log writer.
+
+#include <sys/types.h>
+
+#include <cstdint>
+
+#include <chronicle/core/clock.hpp>
+#include <chronicle/core/error.hpp>
+#include <chronicle/core/file_system.hpp>
+#include <chronicle/core/record_format.hpp>
+#include <chronicle/core/segment_header.hpp>
+
+namespace chronicle {
+
+inline constexpr std::uint64_t kDefaultSegmentSize = 64ull << 20;
+inline constexpr std::uint64_t kMinSegmentSize = 4096;
+// Record lengths are 32-bit on disk; 1 GiB keeps every offset sum far from
+// overflow and every segment mappable on small address spaces.
+inline constexpr std::uint64_t kMaxSegmentSize = 1ull << 30;
+
+struct LogOptions {
+  // Size of each segment file. A multiple of 4096 in [4 KiB, 1 GiB]. The
+  // largest payload is segment_size - 168 bytes (max_payload_size()).
+  std::uint64_t segment_size = kDefaultSegmentSize;
+  // Prepare (create, allocate, pre-fault) the next segment on a background
+  // thread while the current one fills, so that a roll costs a rename instead
+  // of allocating 64 MiB. Off: the roll prepares it inline.
+  bool prepare_ahead = true;
+  // fdatasync each segment as it is sealed (on roll and close).
+  bool sync_on_seal = false;
+  // Mode of created files and directories, before the umask.
+  mode_t file_mode = 0644;
+  mode_t dir_mode = 0755;
+  // The filesystem seam (tests inject faults through it); null = the system.
+  FileSystem* fs = nullptr;
+  // Stamps segment creation times; null = the system clock.
+  const Clock* clock = nullptr;
+};
+
+// Largest payload a segment of this size can hold.
+constexpr std::uint64_t max_payload_size(std::uint64_t segment_size) noexcept {
+  return segment_size - kSegmentHeaderSize - kRecordHeaderSize - kEndMarkerSize;
+}
+
+// InvalidArgument naming the field, the value and the allowed range.
+Status validate(const LogOptions& options);
+
+}  // namespace chronicle
+

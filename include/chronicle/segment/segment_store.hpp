@@ -1,0 +1,28 @@
+#pragma once
+// Discovery of the segments in a log directory.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <chronicle/core/error.hpp>
+#include <chronicle/segment/segment_naming.hpp>
+
+namespace chronicle {
+
+// One segment id and the forms in which it is present. Both forms exist only
+// for a moment while the lifecycle replaces one by the other; readers then
+// prefer the hot file.
+struct SegmentEntry {
+  std::uint64_t id = 0;
+  bool hot = false;
+  bool cold = false;
+};
+
+// The segments of `dir`, sorted by id, one entry per id. Entries whose names
+// are not segment names are ignored; so are `.q.prep` files (not yet
+// published). Returns NotFound if `dir` does not exist, Io if it is not a
+// readable directory.
+Result<std::vector<SegmentEntry>> list_segments(const std::string& dir);
+
+}  // namespace chronicle

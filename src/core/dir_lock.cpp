@@ -1,0 +1,53 @@
+#include <chronicle/core/dir_lock.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include <chronicle/core/errors.hpp>
+
+namespace chronicle {
+
+namespace {
+// Reads the pid the holder wrote, for the message; "unknown" if unreadable.
+std::string read_holder_pid(int fd) {
+  char buf[32] = {};
+  ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) return "unknown";
+  long pid = std::strtol(buf, nullptr, 10);
+  return pid > 0 ? std::to_string(pid) : std::string("unknown");
+}
+}  // namespace
+
+Result<DirLock> DirLock::acquire(FileSystem& fs, const std::string& dir, mode_t mode) {
+  const std::string path = dir + "/.lock";
+  // O_NOFOLLOW: a symlink planted at the lock's name is an error, never a
+  // redirection of the pid write to another file.
+  auto fd = fs.open(path, O_RDWR | O_CREAT | O_NOFOLLOW, mode);
+  if (!fd) return std::move(fd).error();
+  struct stat st {};
+  if (::fstat(fd->get(), &st) != 0) return io_error("fstat", path, errno);
+  if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
+    return file_error(Errc::Io, path,
+                      "lock file is not a plain file with one link (mode {:o}, {} links): "
+                      "refusing to write through it",
+                      st.st_mode, st.st_nlink);
+  }
+  if (auto locked = fs.lock_exclusive(fd->get(), path); !locked) {
+    if (locked.error().code() == Errc::Locked) {
+      return file_error(Errc::Locked, dir, "log is locked by another writer (pid {})",
+                        read_holder_pid(fd->get()));
+    }
+    return std::move(locked).error();
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (auto t = fs.truncate(fd->get(), path, 0); !t) return std::move(t).error();
+  if (auto w = fs.pwrite_all(fd->get(), path, pid.data(), pid.size(), 0); !w)
+    return std::move(w).error();
+  return DirLock(std::move(*fd));
+}
+
+}  // namespace chronicle

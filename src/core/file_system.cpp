@@ -1,0 +1,209 @@
+#include <chronicle/core/file_system.hpp>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <chronicle/core/errors.hpp>
+
+namespace chronicle {
+
+std::string_view fs_op_name(FsOp op) noexcept {
+  switch (op) {
+    case FsOp::Open: return "open";
+    case FsOp::Fallocate: return "fallocate";
+    case FsOp::Ftruncate: return "ftruncate";
+    case FsOp::Mmap: return "mmap";
+    case FsOp::Msync: return "msync";
+    case FsOp::Fsync: return "fsync";
+    case FsOp::SyncRange: return "sync_file_range";
+    case FsOp::Rename: return "rename";
+    case FsOp::Unlink: return "unlink";
+    case FsOp::Mkdir: return "mkdir";
+    case FsOp::DirSync: return "fsync(dir)";
+    case FsOp::Pread: return "pread";
+    case FsOp::Pwrite: return "pwrite";
+    case FsOp::Lock: return "flock";
+  }
+  return "?";
+}
+
+FileSystem& FileSystem::system() noexcept {
+  static FileSystem instance;
+  return instance;
+}
+
+namespace {
+// Retries a system call interrupted by a signal.
+template <class F>
+auto retry_eintr(F f) {
+  decltype(f()) r;
+  do {
+    r = f();
+  } while (r == -1 && errno == EINTR);
+  return r;
+}
+}  // namespace
+
+Result<UniqueFd> FileSystem::open(const std::string& path, int flags, mode_t mode) {
+  if (int e = inject(FsOp::Open, path)) return io_error("open", path, e);
+  int fd = retry_eintr([&] { return ::open(path.c_str(), flags | O_CLOEXEC, mode); });
+  if (fd < 0) return io_error("open", path, errno);
+  UniqueFd owned(fd);
+  // Descriptors 0-2 are never used for data files: a stray write to stdout
+  // must not land in a segment.
+  while (owned.get() <= 2) {
+    int moved = ::fcntl(owned.get(), F_DUPFD_CLOEXEC, 3);
+    if (moved < 0) return io_error("fcntl(F_DUPFD)", path, errno);
+    owned.reset(moved);
+  }
+  return owned;
+}
+
+Status FileSystem::allocate(int fd, const std::string& path, std::uint64_t len) {
+  if (int e = inject(FsOp::Fallocate, path)) return io_error("fallocate", path, e);
+  int r = retry_eintr([&] { return ::posix_fallocate(fd, 0, static_cast<off_t>(len)); });
+  // posix_fallocate returns the error number instead of setting errno.
+  if (r != 0) return io_error("fallocate", path, r);
+  return {};
+}
+
+Status FileSystem::truncate(int fd, const std::string& path, std::uint64_t len) {
+  if (int e = inject(FsOp::Ftruncate, path)) return io_error("ftruncate", path, e);
+  if (retry_eintr([&] { return ::ftruncate(fd, static_cast<off_t>(len)); }) != 0)
+    return io_error("ftruncate", path, errno);
+  return {};
+}
+
+Result<void*> FileSystem::map(int fd, const std::string& path, std::size_t len, bool writable) {
+  if (int e = inject(FsOp::Mmap, path)) return io_error("mmap", path, e);
+  int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
+  void* addr = ::mmap(nullptr, len, prot, MAP_SHARED, fd, 0);
+  if (addr == MAP_FAILED) return io_error("mmap", path, errno);
+  return addr;
+}
+
+Status FileSystem::msync(void* addr, std::size_t len, const std::string& path) {
+  if (int e = inject(FsOp::Msync, path)) return io_error("msync", path, e);
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  auto start = reinterpret_cast<std::uintptr_t>(addr);
+  auto aligned = start & ~(page - 1);
+  if (::msync(reinterpret_cast<void*>(aligned), len + (start - aligned), MS_SYNC) != 0)
+    return io_error("msync", path, errno);
+  return {};
+}
+
+Status FileSystem::fsync(int fd, const std::string& path) {
+  if (int e = inject(FsOp::Fsync, path)) return io_error("fsync", path, e);
+  if (retry_eintr([&] { return ::fsync(fd); }) != 0) return io_error("fsync", path, errno);
+  return {};
+}
+
+Status FileSystem::fdatasync(int fd, const std::string& path) {
+  if (int e = inject(FsOp::Fsync, path)) return io_error("fdatasync", path, e);
+  if (retry_eintr([&] { return ::fdatasync(fd); }) != 0)
+    return io_error("fdatasync", path, errno);
+  return {};
+}
+
+Status FileSystem::start_writeback(int fd, const std::string& path, std::uint64_t offset,
+                                   std::uint64_t len) {
+  if (int e = inject(FsOp::SyncRange, path)) return io_error("sync_file_range", path, e);
+  if (retry_eintr([&] {
+        return ::sync_file_range(fd, static_cast<off_t>(offset), static_cast<off_t>(len),
+                                 SYNC_FILE_RANGE_WRITE);
+      }) != 0)
+    return io_error("sync_file_range", path, errno);
+  return {};
+}
+
+Status FileSystem::rename_noreplace(const std::string& from, const std::string& to) {
+  if (int e = inject(FsOp::Rename, to)) return io_error("rename " + from + " to", to, e);
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0)
+    return io_error("rename " + from + " to", to, errno);
+  return {};
+}
+
+Status FileSystem::rename_replace(const std::string& from, const std::string& to) {
+  if (int e = inject(FsOp::Rename, to)) return io_error("rename " + from + " to", to, e);
+  if (::rename(from.c_str(), to.c_str()) != 0)
+    return io_error("rename " + from + " to", to, errno);
+  return {};
+}
+
+Status FileSystem::unlink(const std::string& path) {
+  if (int e = inject(FsOp::Unlink, path)) return io_error("unlink", path, e);
+  if (::unlink(path.c_str()) != 0) return io_error("unlink", path, errno);
+  return {};
+}
+
+Status FileSystem::mkdir(const std::string& path, mode_t mode) {
+  if (int e = inject(FsOp::Mkdir, path)) return io_error("mkdir", path, e);
+  if (::mkdir(path.c_str(), mode) != 0) {
+    int err = errno;
+    struct stat st {};
+    if (err == EEXIST && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return {};
+    return io_error("mkdir", path, err);
+  }
+  return {};
+}
+
+Status FileSystem::sync_dir(const std::string& path) {
+  if (int e = inject(FsOp::DirSync, path)) return io_error("fsync(dir)", path, e);
+  int fd = retry_eintr([&] { return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
+  if (fd < 0) return io_error("open(dir)", path, errno);
+  UniqueFd owned(fd);
+  if (retry_eintr([&] { return ::fsync(fd); }) != 0) return io_error("fsync(dir)", path, errno);
+  return {};
+}
+
+Status FileSystem::pread_exact(int fd, const std::string& path, void* buf, std::size_t len,
+                               std::uint64_t offset) {
+  if (int e = inject(FsOp::Pread, path)) return io_error("pread", path, e);
+  auto* out = static_cast<char*>(buf);
+  std::size_t done = 0;
+  while (done < len) {
+    ssize_t n = ::pread(fd, out + done, len - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return io_error("pread", path, errno);
+    }
+    if (n == 0) {
+      return Error(Errc::Corruption,
+                   fmt::format("{}: file ends at offset {}: expected {} more bytes",
+                               escape_bytes(path), offset + done, len - done));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+Status FileSystem::pwrite_all(int fd, const std::string& path, const void* buf, std::size_t len,
+                              std::uint64_t offset) {
+  if (int e = inject(FsOp::Pwrite, path)) return io_error("pwrite", path, e);
+  const auto* in = static_cast<const char*>(buf);
+  std::size_t done = 0;
+  while (done < len) {
+    ssize_t n = ::pwrite(fd, in + done, len - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return io_error("pwrite", path, errno);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+Status FileSystem::lock_exclusive(int fd, const std::string& path) {
+  if (int e = inject(FsOp::Lock, path)) return io_error("flock", path, e);
+  if (retry_eintr([&] { return ::flock(fd, LOCK_EX | LOCK_NB); }) != 0)
+    return io_error("flock", path, errno);
+  return {};
+}
+
+}  // namespace chronicle

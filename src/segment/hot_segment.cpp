@@ -1,0 +1,31 @@
+#include <chronicle/segment/hot_segment.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <chronicle/core/errors.hpp>
+
+namespace chronicle {
+
+Result<std::unique_ptr<HotSegment>> HotSegment::open(FileSystem& fs, const std::string& path,
+                                                     std::uint64_t id) {
+  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
+  if (!fd) return std::move(fd).error();
+  struct stat st {};
+  if (::fstat(fd->get(), &st) != 0) return io_error("fstat", path, errno);
+  if (!S_ISREG(st.st_mode)) {
+    return file_error(Errc::Corruption, path, "is not a regular file (mode {:o})", st.st_mode);
+  }
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  if (size < kSegmentHeaderSize) {
+    return corruption(path, 0, "file is {} bytes: expected at least the {}-byte segment header",
+                      size, kSegmentHeaderSize);
+  }
+  auto map = MmapFile::map(fs, fd->get(), path, size, /*writable=*/false);
+  if (!map) return std::move(map).error();
+  const SegmentHeader h = read_segment_header(map->data());
+  if (auto ok = validate_segment_header(h, path, id, size); !ok) return std::move(ok).error();
+  return std::unique_ptr<HotSegment>(new HotSegment(path, id, std::move(*map)));
+}
+
+}  // namespace chronicle

@@ -1,0 +1,298 @@
+#include "log_recovery.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+
+#include <chronicle/core/crash_point.hpp>
+#include <chronicle/core/errors.hpp>
+#include <chronicle/segment/memory_segment.hpp>
+#include <chronicle/segment/segment_cursor.hpp>
+#include <chronicle/segment/segment_store.hpp>
+
+namespace chronicle::detail {
+
+namespace {
+
+// A segment file opened read-write for recovery. `blank` when it is shorter
+// than a header or its header is all zeros: a file whose creation a crash
+// interrupted (or whose content a power loss dropped).
+struct OpenedSegment {
+  LiveSegment seg;
+  std::uint64_t file_size = 0;
+  bool blank = false;
+};
+
+Result<OpenedSegment> open_rw(FileSystem& fs, const std::string& dir, std::uint64_t id) {
+  OpenedSegment out;
+  out.seg.id = id;
+  out.seg.path = segment_path(dir, id);
+  auto fd = fs.open(out.seg.path, O_RDWR | O_NOFOLLOW);
+  if (!fd) return std::move(fd).error();
+  struct stat st {};
+  if (::fstat(fd->get(), &st) != 0) return io_error("fstat", out.seg.path, errno);
+  if (!S_ISREG(st.st_mode)) {
+    return file_error(Errc::Corruption, out.seg.path, "is not a regular file (mode {:o})",
+                      st.st_mode);
+  }
+  out.file_size = static_cast<std::uint64_t>(st.st_size);
+  out.seg.fd = std::move(*fd);
+  if (out.file_size < kSegmentHeaderSize) {
+    out.blank = true;
+    return out;
+  }
+  auto map = MmapFile::map(fs, out.seg.fd.get(), out.seg.path, out.file_size, true);
+  if (!map) return std::move(map).error();
+  out.seg.map = std::move(*map);
+  static const std::byte zeros[kSegmentHeaderSize] = {};
+  out.blank = std::memcmp(out.seg.map.data(), zeros, kSegmentHeaderSize) == 0;
+  return out;
+}
+
+// Where the records of a segment end, and what the scan saw there.
+struct ScanEnd {
+  CursorStep step = CursorStep::NothingYet;
+  std::uint64_t offset = 0;
+  std::uint64_t next_seq = 0;
+  std::uint64_t count = 0;
+  std::uint64_t min_ts = UINT64_MAX;
+  std::uint64_t max_ts = 0;
+  Error error;
+};
+
+ScanEnd scan(const LiveSegment& seg) {
+  SegmentCursor cursor(
+      std::make_unique<MemorySegment>(seg.path, seg.id, seg.map.data(), seg.map.size()));
+  ScanEnd end;
+  RecordView view;
+  for (;;) {
+    end.step = cursor.next(view);
+    if (end.step != CursorStep::Record) break;
+    ++end.count;
+    end.min_ts = std::min(end.min_ts, view.timestamp_ns);
+    end.max_ts = std::max(end.max_ts, view.timestamp_ns);
+  }
+  end.offset = cursor.offset();
+  end.next_seq = cursor.next_seq();
+  if (end.step == CursorStep::Failed) end.error = cursor.error();
+  return end;
+}
+
+// A committed record (valid checksum, seq >= min_seq) at an 8-aligned offset
+// in [from, size), if any. Used to tell a torn tail (nothing valid after it)
+// from damage in the middle of the log (valid records after it).
+std::optional<std::uint64_t> find_record_after(const std::byte* base, std::uint64_t size,
+                                               std::uint64_t from, std::uint64_t min_seq) {
+  for (std::uint64_t o = from; o + kRecordHeaderSize <= size; o += kRecordAlignment) {
+    const std::uint32_t commit = load_commit_acquire(base + o);
+    if (commit == kCommitNone || commit == kEndOfSegment) continue;
+    const RecordHeader h = read_record_header(base + o);
+    if (h.commit != commit) continue;
+    const std::uint32_t len = h.commit - 1;
+    if (h.seq < min_seq || h.seq - min_seq > size) continue;  // cheap filter before hashing
+    if (record_size(len) > size - o) continue;
+    if (compute_record_checksum(base + o, len) == h.checksum) return o;
+  }
+  return std::nullopt;
+}
+
+// [first, last + 1) of the non-zero bytes in [from, to), if any.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> nonzero_extent(const std::byte* base,
+                                                                      std::uint64_t from,
+                                                                      std::uint64_t to) {
+  std::optional<std::uint64_t> first;
+  std::uint64_t last = 0;
+  for (std::uint64_t o = from; o < to; ++o) {
+    // Skip zero words quickly; most of a segment's tail is zero pages.
+    if ((o & 7) == 0 && o + 8 <= to) {
+      std::uint64_t w;
+      std::memcpy(&w, base + o, 8);
+      if (w == 0) {
+        o += 7;
+        continue;
+      }
+    }
+    if (base[o] != std::byte{0}) {
+      if (!first) first = o;
+      last = o;
+    }
+  }
+  if (!first) return std::nullopt;
+  return std::make_pair(*first, last + 1);
+}
+
+// Makes everything after the last good record of `seg` zero, so that no
+// byte of a crashed write can later be read as a record. Refuses when a
+// committed record follows (damage, not a torn tail) or when the bad record
+// lies below the sync watermark (data sync() reported durable).
+Status settle_tail(LiveSegment& seg, const ScanEnd& end, RecoveryReport& report) {
+  std::byte* base = seg.map.data();
+  const std::uint64_t size = seg.map.size();
+  const SegmentHeader h = read_segment_header(base);
+  if (end.step == CursorStep::Failed && end.offset < h.synced_offset) {
+    return Error(Errc::Corruption,
+                 fmt::format("{} (below the sync watermark {}: sync() had reported it durable)",
+                             end.error.message(), h.synced_offset));
+  }
+  const auto extent = nonzero_extent(base, end.offset, size);
+  if (!extent) return {};
+  // A committed record can only lie within the non-zero bytes.
+  if (auto later = find_record_after(base, extent->second, end.offset + kRecordAlignment,
+                                     end.next_seq + 1)) {
+    const RecordHeader next = read_record_header(base + *later);
+    return corruption(seg.path, end.offset,
+                      "{}; committed record seq {} follows at offset {}: refusing to drop it",
+                      end.step == CursorStep::Failed ? end.error.message()
+                                                     : std::string("uncommitted record"),
+                      next.seq, *later);
+  }
+  CHRONICLE_CRASH_POINT("recovery.after_scan");
+  // Zero front to back: the commit word at end.offset goes first, so an
+  // interrupted zeroing leaves a tail that the next recovery handles the same.
+  const std::uint64_t mid = extent->first + (extent->second - extent->first) / 2;
+  std::memset(base + extent->first, 0, mid - extent->first);
+  CHRONICLE_CRASH_POINT("recovery.during_zero");
+  std::memset(base + mid, 0, extent->second - mid);
+  report.discarded_at = end.offset;
+  report.discarded_bytes = extent->second - end.offset;
+  report.discard_reason = end.step == CursorStep::Failed
+                              ? end.error.message()
+                              : std::string("bytes of an uncommitted record");
+  return {};
+}
+
+// Ends a segment at `end`: stores the end marker and writes the seal block.
+void seal_at(LiveSegment& seg, const ScanEnd& end) {
+  publish_commit_release(seg.map.data() + end.offset, kEndOfSegment);
+  write_seal_block(seg.map.data(), end.offset, end.count, end.min_ts, end.max_ts);
+}
+
+Status remove_prepared_segments(FileSystem& fs, const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return io_error("opendir", dir, errno);
+  std::vector<std::string> stale;
+  while (const dirent* e = ::readdir(d)) {
+    auto parsed = parse_segment_file_name(e->d_name);
+    if (parsed && parsed->suffix == kPrepSuffix) stale.push_back(dir + "/" + e->d_name);
+  }
+  ::closedir(d);
+  for (const auto& path : stale) {
+    if (auto st = fs.unlink(path); !st && st.error().code() != Errc::NotFound) return st;
+  }
+  return {};
+}
+
+// The previous segment of an unsealed last one must be ended and sealed; a
+// crash during a roll can leave it unsealed (and, before the end marker was
+// stored, unended: then the last segment must still be empty).
+Status settle_previous(FileSystem& fs, const std::string& dir, std::uint64_t id,
+                       const SegmentHeader& last, const ScanEnd& last_scan,
+                       RecoveryReport& report) {
+  auto opened = open_rw(fs, dir, id);
+  if (!opened) return std::move(opened).error();
+  LiveSegment& prev = opened->seg;
+  if (opened->blank) {
+    return corruption(prev.path, 0, "segment has no header but a newer segment follows it");
+  }
+  const SegmentHeader h = read_segment_header(prev.map.data());
+  if (auto ok = validate_segment_header(h, prev.path, id, opened->file_size); !ok) return ok;
+  if (is_sealed(h)) return {};
+  ScanEnd end = scan(prev);
+  if (end.step != CursorStep::EndOfSegment) {
+    if (last_scan.count > 0) {
+      return corruption(prev.path, end.offset,
+                        "segment was never ended, yet the next segment holds records");
+    }
+    if (auto st = settle_tail(prev, end, report); !st) return st;
+  }
+  if (end.next_seq != last.base_seq) {
+    return corruption(segment_path(dir, id + 1), offsetof(SegmentHeader, base_seq),
+                      "base_seq {} does not continue the previous segment, which ends at seq {}",
+                      last.base_seq, end.next_seq);
+  }
+  seal_at(prev, end);
+  report.sealed_previous = true;
+  CHRONICLE_CRASH_POINT("recovery.after_seal_previous");
+  return {};
+}
+
+}  // namespace
+
+Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir) {
+  RecoveredLog out;
+  if (auto st = remove_prepared_segments(fs, dir); !st) return std::move(st).error();
+  auto listed = list_segments(dir);
+  if (!listed) return std::move(listed).error();
+  std::vector<SegmentEntry> entries = std::move(*listed);
+  if (entries.empty()) return out;
+
+  for (;;) {
+    const SegmentEntry last = entries.back();
+    if (!last.hot) {
+      return file_error(Errc::Unsupported, segment_path(dir, last.id, SegmentTier::Cold),
+                        "the newest segment is compressed; open the writer with the "
+                        "compression layer's opener to read its header");
+    }
+    auto opened = open_rw(fs, dir, last.id);
+    if (!opened) return std::move(opened).error();
+    LiveSegment& seg = opened->seg;
+    if (opened->blank) {
+      // Creation was interrupted: the file never held a record. Remove it and
+      // resume from the segment before it.
+      seg.map.reset();
+      seg.fd.reset();
+      if (auto st = fs.unlink(seg.path); !st) return std::move(st).error();
+      out.report.recreated_segment = true;
+      entries.pop_back();
+      if (entries.empty()) {
+        if (last.id != 0) {
+          return corruption(seg.path, 0,
+                            "segment has no header and no earlier segment tells its base_seq");
+        }
+        return out;
+      }
+      continue;
+    }
+    const SegmentHeader h = read_segment_header(seg.map.data());
+    if (auto ok = validate_segment_header(h, seg.path, last.id, opened->file_size); !ok) {
+      return std::move(ok).error();
+    }
+    out.next_id = last.id + 1;
+    if (is_sealed(h)) {
+      if (opened->file_size >= h.end_of_data + kEndMarkerSize &&
+          load_commit_acquire(seg.map.data() + h.end_of_data) != kEndOfSegment) {
+        return corruption(seg.path, h.end_of_data,
+                          "sealed segment has no end-of-segment marker at its end_of_data");
+      }
+      out.next_seq = h.base_seq + h.record_count;
+      return out;
+    }
+    ScanEnd end = scan(seg);
+    if (entries.size() >= 2 && entries[entries.size() - 2].hot) {
+      if (auto st = settle_previous(fs, dir, last.id - 1, h, end, out.report); !st) {
+        return std::move(st).error();
+      }
+    }
+    out.next_seq = end.next_seq;
+    if (end.step == CursorStep::EndOfSegment) {
+      // Ended by a roll whose successor was lost, or by a close interrupted
+      // before its seal: seal it and continue in a new segment.
+      seal_at(seg, end);
+      return out;
+    }
+    if (auto st = settle_tail(seg, end, out.report); !st) return std::move(st).error();
+    out.report.segment_id = seg.id;
+    out.report.resume_offset = end.offset;
+    out.write_offset = end.offset;
+    out.min_ts = end.min_ts;
+    out.max_ts = end.max_ts;
+    out.live = std::move(seg);
+    return out;
+  }
+}
+
+}  // namespace chronicle::detail

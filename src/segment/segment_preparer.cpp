@@ -1,0 +1,149 @@
+#include "segment_preparer.hpp"
+
+#include <fcntl.h>
+
+#include <cstring>
+
+#include <chronicle/core/crash_point.hpp>
+#include <chronicle/core/errors.hpp>
+#include <chronicle/core/segment_header.hpp>
+#include <chronicle/segment/segment_naming.hpp>
+
+namespace chronicle::detail {
+
+Result<PreparedSegment> prepare_segment(FileSystem& fs, const std::string& dir, std::uint64_t id,
+                                        const LogOptions& options, std::uint64_t created_ns) {
+  PreparedSegment seg;
+  seg.id = id;
+  seg.prep_path = fmt::format("{}/{:09}{}", dir, id, kPrepSuffix);
+  // A leftover of a crashed preparation; we hold the directory lock, so no
+  // one else is writing it. unlink removes a planted symlink, not its target.
+  if (auto gone = fs.unlink(seg.prep_path); !gone && gone.error().code() != Errc::NotFound) {
+    return std::move(gone).error();
+  }
+  auto fd = fs.open(seg.prep_path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, options.file_mode);
+  if (!fd) return std::move(fd).error();
+  seg.fd = std::move(*fd);
+  auto fail = [&](Error e) -> Result<PreparedSegment> {
+    seg.map.reset();
+    seg.fd.reset();
+    (void)fs.unlink(seg.prep_path);
+    return e;
+  };
+  if (auto st = fs.allocate(seg.fd.get(), seg.prep_path, options.segment_size); !st) {
+    return fail(std::move(st).error());
+  }
+  CHRONICLE_CRASH_POINT("create.after_allocate");
+  auto map = MmapFile::map(fs, seg.fd.get(), seg.prep_path, options.segment_size, true);
+  if (!map) return fail(std::move(map).error());
+  seg.map = std::move(*map);
+  SegmentHeader h{};
+  h.magic = kSegmentMagic;
+  h.format_version = kSegmentFormatVersion;
+  h.header_size = kSegmentHeaderSize;
+  h.segment_id = id;
+  h.capacity = options.segment_size;
+  h.created_ns = created_ns;
+  std::memcpy(seg.map.data(), &h, sizeof h);
+  seg.map.prefault_for_write();
+  return seg;
+}
+
+Status publish_segment(FileSystem& fs, const std::string& dir, PreparedSegment& seg,
+                       std::uint64_t base_seq) {
+  SegmentHeader h;
+  std::memcpy(&h, seg.map.data(), sizeof h);
+  h.base_seq = base_seq;
+  h.identity_checksum = identity_checksum_of(h);
+  std::memcpy(seg.map.data(), &h, sizeof h);
+  return fs.rename_noreplace(seg.prep_path, segment_path(dir, seg.id));
+}
+
+SegmentPreparer::SegmentPreparer(FileSystem& fs, const Clock& clock, std::string dir,
+                                 LogOptions options, bool background)
+    : fs_(fs), clock_(clock), dir_(std::move(dir)), options_(options) {
+  if (background) thread_ = std::thread([this] { run(); });
+}
+
+SegmentPreparer::~SegmentPreparer() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  if (ready_ && ready_->has_value()) discard(**ready_);
+}
+
+void SegmentPreparer::discard(PreparedSegment& seg) noexcept {
+  seg.map.reset();
+  seg.fd.reset();
+  (void)fs_.unlink(seg.prep_path);
+}
+
+void SegmentPreparer::request(std::uint64_t id) {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    requested_ = id;
+  }
+  cv_.notify_all();
+}
+
+Result<PreparedSegment> SegmentPreparer::take(std::uint64_t id) {
+  if (thread_.joinable()) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !busy_ && !(requested_ && *requested_ == id && !ready_); });
+    if (ready_) {
+      Result<PreparedSegment> got = std::move(*ready_);
+      ready_.reset();
+      if (got && got->id == id) return got;
+      if (got) discard(*got);
+      // A failed background attempt (say, a full disk) is retried inline
+      // below, so that an append after space was freed succeeds.
+    }
+  }
+  return prepare_segment(fs_, dir_, id, options_, clock_.now_ns());
+}
+
+void SegmentPreparer::retire(MmapFile map, UniqueFd fd) {
+  if (!thread_.joinable()) return;  // released right here by the destructors
+  {
+    std::lock_guard lock(mu_);
+    retired_maps_.push_back(std::move(map));
+    retired_fds_.push_back(std::move(fd));
+  }
+  cv_.notify_all();
+}
+
+void SegmentPreparer::run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stop_ || requested_ || !retired_maps_.empty(); });
+    if (!retired_maps_.empty()) {
+      auto maps = std::move(retired_maps_);
+      auto fds = std::move(retired_fds_);
+      retired_maps_.clear();
+      retired_fds_.clear();
+      lock.unlock();
+      maps.clear();
+      fds.clear();
+      lock.lock();
+      continue;
+    }
+    if (stop_) return;
+    const std::uint64_t id = *requested_;
+    requested_.reset();
+    if (ready_ && ready_->has_value()) discard(**ready_);
+    ready_.reset();
+    busy_ = true;
+    lock.unlock();
+    auto prepared = prepare_segment(fs_, dir_, id, options_, clock_.now_ns());
+    lock.lock();
+    busy_ = false;
+    ready_.emplace(std::move(prepared));
+    cv_.notify_all();
+  }
+}
+
+}  // namespace chronicle::detail

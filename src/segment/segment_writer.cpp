@@ -1,0 +1,318 @@
+#include <chronicle/segment/segment_writer.hpp>
+
+#include <sys/stat.h>
+
+#include <utility>
+
+#include <chronicle/core/errors.hpp>
+#include <chronicle/core/segment_header.hpp>
+#include <chronicle/segment/segment_naming.hpp>
+
+#include "log_recovery.hpp"
+#include "segment_preparer.hpp"
+#include "writer_state.hpp"
+
+namespace chronicle {
+
+std::string RecoveryReport::to_string() const {
+  if (clean()) return fmt::format("clean: resumed segment {} at offset {}", segment_id, resume_offset);
+  std::string out;
+  if (discarded_bytes != 0) {
+    out += fmt::format("discarded {} bytes at offset {} of segment {} ({}); ", discarded_bytes,
+                       discarded_at, segment_id, discard_reason);
+  }
+  if (sealed_previous) out += "sealed the segment before the last; ";
+  if (recreated_segment) out += "re-created a newest segment that had no header; ";
+  out += fmt::format("resumed segment {} at offset {}", segment_id, resume_offset);
+  return out;
+}
+
+SegmentWriter::SegmentWriter(std::unique_ptr<detail::WriterState> state) noexcept
+    : state_(std::move(state)) {}
+
+SegmentWriter::SegmentWriter(SegmentWriter&& other) noexcept
+    : base_(std::exchange(other.base_, nullptr)),
+      write_off_(other.write_off_),
+      limit_(std::exchange(other.limit_, 0)),
+      next_seq_(other.next_seq_),
+      max_payload_(other.max_payload_),
+      fork_gen_(other.fork_gen_),
+      min_ts_(other.min_ts_),
+      max_ts_(other.max_ts_),
+      segment_base_seq_(other.segment_base_seq_),
+      claim_len_(std::exchange(other.claim_len_, SIZE_MAX)),
+      claim_saved_limit_(other.claim_saved_limit_),
+      state_(std::move(other.state_)) {}
+
+SegmentWriter& SegmentWriter::operator=(SegmentWriter&& other) noexcept {
+  if (this != &other) {
+    (void)close();
+    base_ = std::exchange(other.base_, nullptr);
+    write_off_ = other.write_off_;
+    limit_ = std::exchange(other.limit_, 0);
+    next_seq_ = other.next_seq_;
+    max_payload_ = other.max_payload_;
+    fork_gen_ = other.fork_gen_;
+    min_ts_ = other.min_ts_;
+    max_ts_ = other.max_ts_;
+    segment_base_seq_ = other.segment_base_seq_;
+    claim_len_ = std::exchange(other.claim_len_, SIZE_MAX);
+    claim_saved_limit_ = other.claim_saved_limit_;
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+
+SegmentWriter::~SegmentWriter() { (void)close(); }
+
+std::uint64_t SegmentWriter::segment_id() const noexcept { return state_->live.id; }
+const std::string& SegmentWriter::dir() const noexcept { return state_->dir; }
+const RecoveryReport& SegmentWriter::recovery_report() const noexcept { return state_->report; }
+std::uint64_t SegmentWriter::rolls() const noexcept { return state_->rolls; }
+
+Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
+  if (auto ok = validate(options); !ok) return std::move(ok).error();
+  if (dir.empty()) return invalid_argument("log directory path is empty");
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  auto state = std::make_unique<detail::WriterState>();
+  state->fs = options.fs ? options.fs : &FileSystem::system();
+  state->clock = options.clock ? options.clock : &Clock::system();
+  state->options = options;
+  state->dir = dir;
+  FileSystem& fs = *state->fs;
+
+  struct stat st {};
+  const bool existed = ::stat(dir.c_str(), &st) == 0;
+  if (existed && !S_ISDIR(st.st_mode)) {
+    return file_error(Errc::InvalidArgument, dir, "is not a directory: expected a log directory");
+  }
+  if (!existed) {
+    if (auto made = fs.mkdir(dir, options.dir_mode); !made) return std::move(made).error();
+    const auto slash = dir.find_last_of('/');
+    const std::string parent = slash == std::string::npos ? "." : dir.substr(0, slash ? slash : 1);
+    if (auto synced = fs.sync_dir(parent); !synced) return std::move(synced).error();
+  }
+  auto lock = DirLock::acquire(fs, dir, options.file_mode & 0666);
+  if (!lock) return std::move(lock).error();
+  state->lock = std::move(*lock);
+
+  auto recovered = detail::recover_log(fs, dir);
+  if (!recovered) return std::move(recovered).error();
+  state->report = std::move(recovered->report);
+  std::uint64_t write_offset = recovered->write_offset;
+  if (recovered->live.map) {
+    state->live = std::move(recovered->live);
+  } else {
+    // Start a new segment: the log is new, or its last segment is sealed.
+    auto seg = detail::prepare_segment(fs, dir, recovered->next_id, options,
+                                       state->clock->now_ns());
+    if (!seg) return std::move(seg).error();
+    if (auto published = detail::publish_segment(fs, dir, *seg, recovered->next_seq); !published) {
+      seg->map.reset();
+      (void)fs.unlink(seg->prep_path);
+      return std::move(published).error();
+    }
+    state->live = {seg->id, segment_path(dir, seg->id), std::move(seg->fd), std::move(seg->map)};
+    state->dir_dirty = true;
+    write_offset = kSegmentHeaderSize;
+    state->report.segment_id = seg->id;
+    state->report.resume_offset = write_offset;
+  }
+  state->preparer = std::make_unique<detail::SegmentPreparer>(fs, *state->clock, dir, options,
+                                                              options.prepare_ahead);
+  SegmentWriter writer(std::move(state));
+  writer.next_seq_ = recovered->next_seq;
+  writer.max_payload_ = chronicle::max_payload_size(options.segment_size);
+  writer.fork_gen_ = detail::fork_generation_at_open();
+  writer.enter_live_segment(write_offset);
+  writer.min_ts_ = recovered->min_ts;
+  writer.max_ts_ = recovered->max_ts;
+  writer.state_->preparer->request(writer.state_->live.id + 1);
+  return writer;
+}
+
+void SegmentWriter::enter_live_segment(std::uint64_t write_offset) noexcept {
+  detail::LiveSegment& live = state_->live;
+  base_ = live.map.data();
+  write_off_ = write_offset;
+  limit_ = live.map.size() - kEndMarkerSize;
+  segment_base_seq_ = read_segment_header(base_).base_seq;
+  min_ts_ = UINT64_MAX;
+  max_ts_ = 0;
+  state_->synced_offset = kSegmentHeaderSize;
+  state_->flushed_offset = write_offset;
+}
+
+Status SegmentWriter::check_usable() const {
+  if (!state_ || state_->closed) return Error(Errc::Closed, "the log writer is closed");
+  if (fork_gen_ != detail::fork_generation()) {
+    return file_error(Errc::Closed, state_->dir,
+                      "this writer was inherited across fork(): only the parent may append");
+  }
+  return {};
+}
+
+Result<std::uint64_t> SegmentWriter::append_slow(std::uint16_t type_id, std::uint64_t timestamp_ns,
+                                                 std::span<const std::byte> payload) noexcept {
+  if (auto ok = check_usable(); !ok) return std::move(ok).error();
+  if (claim_len_ != SIZE_MAX) {
+    abort_claim();
+    return append(type_id, timestamp_ns, payload);
+  }
+  if (payload.data() == nullptr && !payload.empty()) {
+    return invalid_argument("append(): payload pointer is null but its length is {}",
+                            payload.size());
+  }
+  if (payload.size() > max_payload_) {
+    return file_error(Errc::InvalidArgument, state_->dir,
+                      "payload of {} bytes does not fit in a segment: the largest payload for "
+                      "segment_size {} is {} bytes",
+                      payload.size(), state_->options.segment_size, max_payload_);
+  }
+  if (auto rolled = roll(); !rolled) return std::move(rolled).error();
+  return append(type_id, timestamp_ns, payload);
+}
+
+Result<std::span<std::byte>> SegmentWriter::claim_slow(std::size_t len) noexcept {
+  if (auto ok = check_usable(); !ok) return std::move(ok).error();
+  if (claim_len_ != SIZE_MAX) {
+    abort_claim();
+    return claim(len);
+  }
+  if (len > max_payload_) {
+    return file_error(Errc::InvalidArgument, state_->dir,
+                      "claim of {} bytes does not fit in a segment: the largest payload for "
+                      "segment_size {} is {} bytes",
+                      len, state_->options.segment_size, max_payload_);
+  }
+  if (auto rolled = roll(); !rolled) return std::move(rolled).error();
+  return claim(len);
+}
+
+void SegmentWriter::abort_claim() noexcept {
+  if (claim_len_ == SIZE_MAX) return;
+  std::memset(base_ + write_off_ + kRecordHeaderSize, 0,
+              record_size(claim_len_) - kRecordHeaderSize);
+  limit_ = claim_saved_limit_;
+  claim_len_ = SIZE_MAX;
+}
+
+namespace {
+// Ends the live segment where the writer stands: the end marker first (so a
+// reader moves on), then the seal block (so tools and the lifecycle know its
+// extent without scanning).
+void seal_live(std::byte* base, std::uint64_t end, std::uint64_t count, std::uint64_t min_ts,
+               std::uint64_t max_ts, bool closing) {
+  // Pairs with load_commit_acquire in SegmentCursor::next.
+  publish_commit_release(base + end, kEndOfSegment);
+  if (closing) {
+    CHRONICLE_CRASH_POINT("close.after_end_marker");
+  } else {
+    CHRONICLE_CRASH_POINT("roll.after_end_marker");
+  }
+  write_seal_block(base, end, count, min_ts, max_ts);
+}
+}  // namespace
+
+Status SegmentWriter::roll() noexcept {
+  detail::WriterState& s = *state_;
+  auto next = s.preparer->take(s.live.id + 1);
+  if (!next) return std::move(next).error();
+  if (auto published = detail::publish_segment(*s.fs, s.dir, *next, next_seq_); !published) {
+    next->map.reset();
+    (void)s.fs->unlink(next->prep_path);
+    return published;
+  }
+  CHRONICLE_CRASH_POINT("roll.after_publish");
+  s.dir_dirty = true;
+  seal_live(base_, write_off_, next_seq_ - segment_base_seq_, min_ts_, max_ts_, false);
+  CHRONICLE_CRASH_POINT("roll.after_seal");
+  Status synced;
+  if (s.options.sync_on_seal) {
+    synced = s.fs->fdatasync(s.live.fd.get(), s.live.path);
+    if (!synced && !s.sync_error) s.sync_error = synced.error();
+  } else {
+    // Keep the descriptor: the next sync() must fdatasync this segment too.
+    s.unsynced.push_back({s.live.path, std::move(s.live.fd)});
+  }
+  s.preparer->retire(std::move(s.live.map), std::move(s.live.fd));
+  s.live = {next->id, segment_path(s.dir, next->id), std::move(next->fd), std::move(next->map)};
+  enter_live_segment(kSegmentHeaderSize);
+  ++s.rolls;
+  s.preparer->request(s.live.id + 1);
+  return synced;
+}
+
+Status SegmentWriter::flush() {
+  if (auto ok = check_usable(); !ok) return ok;
+  detail::WriterState& s = *state_;
+  for (auto& u : s.unsynced) {
+    if (auto st = s.fs->start_writeback(u.fd.get(), u.path, 0, 0); !st) return st;
+  }
+  if (write_off_ > s.flushed_offset) {
+    if (auto st = s.fs->start_writeback(s.live.fd.get(), s.live.path, s.flushed_offset,
+                                        write_off_ - s.flushed_offset);
+        !st) {
+      return st;
+    }
+    s.flushed_offset = write_off_;
+  }
+  return {};
+}
+
+Status SegmentWriter::sync() {
+  if (auto ok = check_usable(); !ok) return ok;
+  detail::WriterState& s = *state_;
+  if (s.sync_error) return s.sync_error;
+  auto poison = [&](Status st) {
+    s.sync_error = st.error();
+    return st;
+  };
+  for (auto& u : s.unsynced) {
+    if (auto st = s.fs->fdatasync(u.fd.get(), u.path); !st) return poison(std::move(st));
+  }
+  s.unsynced.clear();
+  const std::uint64_t end = write_off_;
+  if (end > s.synced_offset) {
+    if (auto st = s.fs->msync(base_ + s.synced_offset, end - s.synced_offset, s.live.path); !st) {
+      return poison(std::move(st));
+    }
+    store_synced_offset(base_, end);
+    s.synced_offset = end;
+  }
+  if (s.dir_dirty) {
+    if (auto st = s.fs->sync_dir(s.dir); !st) return poison(std::move(st));
+    s.dir_dirty = false;
+  }
+  return {};
+}
+
+Status SegmentWriter::close() {
+  if (!state_ || state_->closed) return {};
+  detail::WriterState& s = *state_;
+  s.closed = true;
+  Status result;
+  if (fork_gen_ != detail::fork_generation()) {
+    // In a forked child the preparer's thread does not exist and the files
+    // belong to the parent: let go of both without touching them.
+    (void)s.preparer.release();
+  } else {
+    abort_claim();
+    // An empty live segment is left unsealed: the next writer continues in
+    // it instead of starting yet another segment.
+    if (next_seq_ != segment_base_seq_) {
+      seal_live(base_, write_off_, next_seq_ - segment_base_seq_, min_ts_, max_ts_, true);
+      if (s.options.sync_on_seal) result = s.fs->fdatasync(s.live.fd.get(), s.live.path);
+    }
+  }
+  s.preparer.reset();
+  s.live.map.reset();
+  s.live.fd.reset();
+  s.unsynced.clear();
+  s.lock.release();
+  base_ = nullptr;
+  limit_ = 0;
+  return result;
+}
+
+}  // namespace chronicle

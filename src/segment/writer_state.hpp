@@ -1,0 +1,52 @@
+#pragma once
+// The writer's cold state: everything not touched on the append fast path.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <chronicle/core/dir_lock.hpp>
+#include <chronicle/core/error.hpp>
+#include <chronicle/core/mmap_file.hpp>
+#include <chronicle/core/unique_fd.hpp>
+#include <chronicle/segment/log_options.hpp>
+#include <chronicle/segment/recovery_report.hpp>
+
+#include "segment_preparer.hpp"
+
+namespace chronicle::detail {
+
+// The segment being written: its file, open read-write, and its mapping.
+struct LiveSegment {
+  std::uint64_t id = 0;
+  std::string path;
+  UniqueFd fd;
+  MmapFile map;
+};
+
+// A sealed segment whose data has not been covered by a sync() yet.
+struct UnsyncedSegment {
+  std::string path;
+  UniqueFd fd;
+};
+
+struct WriterState {
+  std::string dir;
+  LogOptions options;
+  FileSystem* fs = nullptr;
+  const Clock* clock = nullptr;
+  DirLock lock;
+  LiveSegment live;
+  std::unique_ptr<SegmentPreparer> preparer;
+  std::vector<UnsyncedSegment> unsynced;
+  std::uint64_t synced_offset = 0;   // of the live segment
+  std::uint64_t flushed_offset = 0;  // of the live segment
+  bool dir_dirty = false;            // a segment was named since the last directory fsync
+  Error sync_error;                  // sticky: set by the first failed sync
+  RecoveryReport report;
+  std::uint64_t rolls = 0;
+  bool closed = false;
+};
+
+}  // namespace chronicle::detail
