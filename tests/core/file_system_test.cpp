@@ -1,0 +1,115 @@
+#include <chronicle/core/file_system.hpp>
+#include <chronicle/core/mmap_file.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "support/fault_fs.hpp"
+#include "support/files.hpp"
+#include "support/status_matchers.hpp"
+#include "support/temp_dir.hpp"
+
+namespace chronicle {
+namespace {
+
+using test::TempDirTest;
+
+class FileSystemTest : public TempDirTest {
+ protected:
+  FileSystem& fs = FileSystem::system();
+};
+
+TEST_F(FileSystemTest, CreatesAllocatesMapsAndSyncs) {
+  const std::string path = tmp_.sub("f");
+  ASSERT_OK_AND_ASSIGN(auto fd, fs.open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW));
+  EXPECT_GT(fd.get(), 2);
+  ASSERT_OK(fs.allocate(fd.get(), path, 8192));
+  EXPECT_EQ(test::file_size(path), 8192u);
+  ASSERT_OK_AND_ASSIGN(auto map, MmapFile::map(fs, fd.get(), path, 8192, true));
+  map.prefault_for_write();
+  std::memcpy(map.data() + 100, "hello", 5);
+  ASSERT_OK(fs.msync(map.data() + 100, 5, path));
+  ASSERT_OK(fs.fdatasync(fd.get(), path));
+  ASSERT_OK(fs.start_writeback(fd.get(), path, 0, 8192));
+  auto bytes = test::read_file(path);
+  EXPECT_EQ(std::string(bytes.data() + 100, 5), "hello");
+}
+
+TEST_F(FileSystemTest, RenameNoReplaceRefusesToClobber) {
+  test::write_file(tmp_.sub("a"), {'a'});
+  test::write_file(tmp_.sub("b"), {'b'});
+  auto r = fs.rename_noreplace(tmp_.sub("a"), tmp_.sub("b"));
+  EXPECT_ERROR(r, Errc::Io);
+  EXPECT_EQ(test::read_file(tmp_.sub("b")), std::vector<char>{'b'});
+  ASSERT_OK(fs.rename_replace(tmp_.sub("a"), tmp_.sub("b")));
+  EXPECT_EQ(test::read_file(tmp_.sub("b")), std::vector<char>{'a'});
+}
+
+TEST_F(FileSystemTest, OpenWithNoFollowRefusesASymlink) {
+  test::write_file(tmp_.sub("target"), {'x'});
+  ASSERT_EQ(::symlink(tmp_.sub("target").c_str(), tmp_.sub("link").c_str()), 0);
+  auto r = fs.open(tmp_.sub("link"), O_RDWR | O_NOFOLLOW);
+  EXPECT_ERROR(r, Errc::Io);
+  EXPECT_NE(r.error().message().find("link"), std::string::npos);
+}
+
+TEST_F(FileSystemTest, MissingFileIsNotFound) {
+  EXPECT_ERROR(fs.open(tmp_.sub("nope"), O_RDONLY), Errc::NotFound);
+  EXPECT_ERROR(fs.unlink(tmp_.sub("nope")), Errc::NotFound);
+}
+
+TEST_F(FileSystemTest, MkdirOfAnExistingDirectoryIsFine) {
+  ASSERT_OK(fs.mkdir(tmp_.sub("d")));
+  ASSERT_OK(fs.mkdir(tmp_.sub("d")));
+  test::write_file(tmp_.sub("file"), {'x'});
+  EXPECT_ERROR(fs.mkdir(tmp_.sub("file")), Errc::Io);
+  ASSERT_OK(fs.sync_dir(tmp_.sub("d")));
+}
+
+TEST_F(FileSystemTest, PreadExactReportsAShortFileAsCorruption) {
+  test::write_file(tmp_.sub("short"), {'1', '2', '3'});
+  ASSERT_OK_AND_ASSIGN(auto fd, fs.open(tmp_.sub("short"), O_RDONLY));
+  char buf[8];
+  ASSERT_OK(fs.pread_exact(fd.get(), tmp_.sub("short"), buf, 3, 0));
+  auto r = fs.pread_exact(fd.get(), tmp_.sub("short"), buf, 8, 0);
+  EXPECT_ERROR(r, Errc::Corruption);
+  EXPECT_NE(r.error().message().find("offset 3"), std::string::npos) << r.error().message();
+}
+
+TEST_F(FileSystemTest, FaultFsFailsTheNthCallOnceOrPersistently) {
+  test::FaultFs faulty;
+  faulty.fail(FsOp::Fsync, 2, EIO);
+  const std::string path = tmp_.sub("f");
+  ASSERT_OK_AND_ASSIGN(auto fd, faulty.open(path, O_RDWR | O_CREAT));
+  EXPECT_OK(faulty.fsync(fd.get(), path));
+  auto second = faulty.fsync(fd.get(), path);
+  EXPECT_ERROR(second, Errc::Io);
+  EXPECT_EQ(second.error().sys_errno(), EIO);
+  EXPECT_NE(second.error().message().find(path), std::string::npos);
+  EXPECT_OK(faulty.fsync(fd.get(), path));
+  faulty.fail(FsOp::Fallocate, 1, ENOSPC, /*persistent=*/true);
+  EXPECT_ERROR(faulty.allocate(fd.get(), path, 4096), Errc::NoSpace);
+  EXPECT_ERROR(faulty.allocate(fd.get(), path, 4096), Errc::NoSpace);
+  faulty.clear();
+  EXPECT_OK(faulty.allocate(fd.get(), path, 4096));
+  EXPECT_EQ(faulty.count(FsOp::Fallocate), 3);
+}
+
+TEST_F(FileSystemTest, DescriptorsNeverUseStdinStdoutOrStderr) {
+  // Close stdin and open a file: the descriptor must not be 0.
+  const int saved = ::dup(0);
+  ::close(0);
+  test::write_file(tmp_.sub("f"), {'x'});
+  auto fd = fs.open(tmp_.sub("f"), O_RDONLY);
+  ::dup2(saved, 0);
+  ::close(saved);
+  ASSERT_OK(fd);
+  EXPECT_GT(fd->get(), 2);
+}
+
+}  // namespace
+}  // namespace chronicle

@@ -1,0 +1,294 @@
+#include <chronicle/segment/segment_store.hpp>
+#include <chronicle/segment/segment_writer.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "support/files.hpp"
+#include "support/log_builder.hpp"
+#include "support/status_matchers.hpp"
+#include "support/temp_dir.hpp"
+
+namespace chronicle {
+namespace {
+
+using test::TempDirTest;
+
+// Recovery from the states a crash leaves behind, built by hand: the tests
+// write records, close the log, and then rewrite bytes the way a crash at a
+// given step would have left them (tests/crash kills real writers).
+class RecoveryTest : public TempDirTest {
+ protected:
+  std::string dir() const { return tmp_.sub("log"); }
+  std::string seg(std::uint64_t id) const { return segment_path(dir(), id); }
+  LogOptions opts() const {
+    LogOptions o;
+    o.segment_size = 8192;
+    return o;
+  }
+  SegmentHeader header_of(std::uint64_t id) {
+    auto bytes = test::read_file(seg(id));
+    SegmentHeader h;
+    std::memcpy(&h, bytes.data(), sizeof h);
+    return h;
+  }
+  // Writes n records and leaves the live segment unsealed, as a crashed
+  // writer would: close, then undo the end marker and seal block.
+  void write_unclosed(std::uint64_t n) {
+    {
+      auto w = SegmentWriter::open(dir(), opts());
+      ASSERT_OK(w);
+      test::append_records(*w, 1, 0, n);
+      ASSERT_OK(w->close());
+    }
+    unseal_last();
+  }
+  // Removes the end marker and seal block of the last segment.
+  void unseal_last() {
+    auto ids = list_segments(dir());
+    ASSERT_OK(ids);
+    const std::uint64_t id = ids->back().id;
+    auto bytes = test::read_file(seg(id));
+    SegmentHeader h;
+    std::memcpy(&h, bytes.data(), sizeof h);
+    ASSERT_TRUE(is_sealed(h));
+    std::memset(bytes.data() + h.end_of_data, 0, 4);
+    std::memset(bytes.data() + kSealBlockBegin, 0, kSealBlockEnd + 4 - kSealBlockBegin);
+    test::write_file(seg(id), bytes);
+  }
+  // Offset of the last record of segment `id`.
+  std::uint64_t last_record(std::uint64_t id) {
+    auto bytes = test::read_file(seg(id));
+    std::uint64_t o = kSegmentHeaderSize, last = 0;
+    for (;;) {
+      std::uint32_t c;
+      std::memcpy(&c, bytes.data() + o, 4);
+      if (c == 0 || c == kEndOfSegment) return last;
+      last = o;
+      o += record_size(c - 1);
+    }
+  }
+  // Offset just past the last record of segment `id`.
+  std::uint64_t end_of_records(std::uint64_t id) {
+    auto bytes = test::read_file(seg(id));
+    std::uint64_t o = kSegmentHeaderSize;
+    for (;;) {
+      std::uint32_t c;
+      std::memcpy(&c, bytes.data() + o, 4);
+      if (c == 0 || c == kEndOfSegment) return o;
+      o += record_size(c - 1);
+    }
+  }
+};
+
+TEST_F(RecoveryTest, UnsealedLogContinuesInTheSameSegment) {
+  write_unclosed(10);
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+  EXPECT_TRUE(w.recovery_report().clean()) << w.recovery_report().to_string();
+  EXPECT_EQ(w.next_seq(), 10u);
+  EXPECT_EQ(w.segment_id(), 0u);
+  test::append_records(w, 1, 10, 20);
+  EXPECT_EQ(test::read_back(dir(), 1).seqs, test::iota_seqs(0, 20));
+}
+
+TEST_F(RecoveryTest, TornUncommittedRecordIsZeroedAndReported) {
+  write_unclosed(10);
+  // A crash between storing the payload and the commit word: header fields
+  // and payload bytes are there, the commit word is still 0.
+  const std::uint64_t end = end_of_records(0);
+  std::vector<char> garbage(200, 'G');
+  std::memset(garbage.data(), 0, 4);
+  test::set_bytes(seg(0), end, garbage.data(), garbage.size());
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+  const RecoveryReport& r = w.recovery_report();
+  EXPECT_EQ(r.discarded_at, end);
+  EXPECT_EQ(r.discarded_bytes, 200u);
+  EXPECT_FALSE(r.discard_reason.empty());
+  EXPECT_NE(r.to_string().find("discarded 200 bytes"), std::string::npos) << r.to_string();
+  EXPECT_EQ(w.next_seq(), 10u);
+  test::append_records(w, 1, 10, 12);  // a shorter record over the garbage
+  ASSERT_OK(w.close());
+  EXPECT_EQ(test::read_back(dir(), 1).seqs, test::iota_seqs(0, 12));
+}
+
+TEST_F(RecoveryTest, TornLastRecordWithBadChecksumIsDiscarded) {
+  write_unclosed(10);
+  // Damage the last record, as a torn page after power loss would.
+  const std::uint64_t last = last_record(0);
+  test::flip_bit(seg(0), last + 8, 0);
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+  EXPECT_EQ(w.next_seq(), 9u);
+  EXPECT_EQ(w.recovery_report().discarded_at, last);
+  EXPECT_NE(w.recovery_report().discard_reason.find("checksum"), std::string::npos);
+  test::append_records(w, 1, 9, 11);
+  EXPECT_EQ(test::read_back(dir(), 1).seqs, test::iota_seqs(0, 11));
+}
+
+TEST_F(RecoveryTest, DamageBelowTheSyncWatermarkIsRefused) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    test::append_records(w, 1, 0, 10);
+    ASSERT_OK(w.sync());
+    ASSERT_OK(w.close());
+  }
+  unseal_last();  // the watermark lies outside the seal block and stays
+  ASSERT_GT(header_of(0).synced_offset, last_record(0));
+  test::flip_bit(seg(0), last_record(0) + 8, 0);
+  auto before = test::read_file(seg(0));
+  auto w = SegmentWriter::open(dir(), opts());
+  EXPECT_ERROR(w, Errc::Corruption);
+  EXPECT_NE(w.error().message().find("sync watermark"), std::string::npos) << w.error().message();
+  EXPECT_EQ(test::read_file(seg(0)), before) << "a refused recovery must not change the file";
+}
+
+TEST_F(RecoveryTest, DamageInTheMiddleWithCommittedRecordsAfterIsRefused) {
+  write_unclosed(30);
+  // Zero the commit word of record 5: records 6..29 still follow.
+  std::uint64_t o = kSegmentHeaderSize;
+  auto bytes = test::read_file(seg(0));
+  for (int i = 0; i < 5; ++i) {
+    std::uint32_t c;
+    std::memcpy(&c, bytes.data() + o, 4);
+    o += record_size(c - 1);
+  }
+  std::memset(bytes.data() + o, 0, 4);
+  test::write_file(seg(0), bytes);
+  auto w = SegmentWriter::open(dir(), opts());
+  EXPECT_ERROR(w, Errc::Corruption);
+  EXPECT_NE(w.error().message().find("refusing to drop"), std::string::npos) << w.error().message();
+  EXPECT_NE(w.error().message().find("offset " + std::to_string(o)), std::string::npos);
+  EXPECT_EQ(test::read_file(seg(0)), bytes) << "a refused recovery must not change the file";
+}
+
+TEST_F(RecoveryTest, RecoveryIsIdempotent) {
+  write_unclosed(10);
+  std::vector<char> garbage(64, 'x');
+  std::memset(garbage.data(), 0, 4);
+  test::set_bytes(seg(0), end_of_records(0), garbage.data(), garbage.size());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    EXPECT_EQ(w.next_seq(), 10u);
+    EXPECT_EQ(w.recovery_report().discarded_bytes, i == 0 ? 64u : 0u);
+    ASSERT_OK(w.close());
+    unseal_last();
+  }
+  EXPECT_EQ(test::read_back(dir(), 1).seqs, test::iota_seqs(0, 10));
+}
+
+TEST_F(RecoveryTest, InterruptedRollBeforeTheEndMarkerIsCompleted) {
+  // Segment 0 full and sealed, segment 1 published but empty; then undo
+  // segment 0's end marker and seal: the state a crash right after the
+  // rename of segment 1 leaves.
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    std::uint64_t s = 0;
+    while (w.segment_id() == 0) {
+      test::append_records(w, 1, s, s + 1);
+      ++s;
+    }
+  }
+  ASSERT_OK_AND_ASSIGN(auto listed, list_segments(dir()));
+  ASSERT_EQ(listed.size(), 2u);
+  const SegmentHeader h0 = header_of(0);
+  ASSERT_TRUE(is_sealed(h0));
+  // Rewrite segment 1 as empty (keep its header, zero its records and seal).
+  auto b1 = test::read_file(seg(1));
+  std::memset(b1.data() + kSealBlockBegin, 0, kSealBlockEnd + 4 - kSealBlockBegin);
+  std::memset(b1.data() + kSegmentHeaderSize, 0, b1.size() - kSegmentHeaderSize);
+  test::write_file(seg(1), b1);
+  // Undo segment 0's end marker and seal.
+  auto b0 = test::read_file(seg(0));
+  std::memset(b0.data() + h0.end_of_data, 0, 4);
+  std::memset(b0.data() + kSealBlockBegin, 0, kSealBlockEnd + 4 - kSealBlockBegin);
+  test::write_file(seg(0), b0);
+
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+  EXPECT_TRUE(w.recovery_report().sealed_previous) << w.recovery_report().to_string();
+  EXPECT_EQ(w.segment_id(), 1u);
+  const SegmentHeader sealed = header_of(0);
+  EXPECT_TRUE(is_sealed(sealed));
+  EXPECT_EQ(sealed.end_of_data, h0.end_of_data);
+  EXPECT_EQ(sealed.record_count, h0.record_count);
+  EXPECT_EQ(w.next_seq(), h0.base_seq + h0.record_count);
+  const std::uint64_t n = w.next_seq();
+  test::append_records(w, 1, n, n + 5);
+  EXPECT_EQ(test::read_back(dir(), 1).seqs, test::iota_seqs(0, n + 5));
+}
+
+TEST_F(RecoveryTest, BlankNewestSegmentIsCreatedAgain) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    test::append_records(w, 1, 0, 5);
+    ASSERT_OK(w.close());
+  }
+  // A crash while creating segment 1 left a 0-byte file (after power loss).
+  test::write_file(seg(1), {});
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+  EXPECT_TRUE(w.recovery_report().recreated_segment);
+  EXPECT_EQ(w.segment_id(), 1u);
+  EXPECT_EQ(w.next_seq(), 5u);
+  test::append_records(w, 1, 5, 8);
+  EXPECT_EQ(test::read_back(dir(), 1).seqs, test::iota_seqs(0, 8));
+}
+
+TEST_F(RecoveryTest, HeaderOfZerosInTheNewestSegmentIsCreatedAgain) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    test::append_records(w, 1, 0, 5);
+    ASSERT_OK(w.close());
+  }
+  test::write_file(seg(1), std::vector<char>(8192, 0));
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+  EXPECT_TRUE(w.recovery_report().recreated_segment);
+  EXPECT_EQ(w.next_seq(), 5u);
+}
+
+TEST_F(RecoveryTest, BlankOlderSegmentIsCorruption) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    test::append_records(w, 1, 0, 300);
+  }
+  ASSERT_OK_AND_ASSIGN(auto listed, list_segments(dir()));
+  ASSERT_GE(listed.size(), 3u);
+  test::write_file(seg(listed.size() - 2), {});
+  // The newest is sealed by close, so the writer does not need the blank
+  // one; readers must report it.
+  auto got = test::read_back(dir(), 1);
+  EXPECT_EQ(got.last, Step::Failed);
+  EXPECT_NE(got.status.error().message().find(seg(listed.size() - 2)), std::string::npos);
+}
+
+TEST_F(RecoveryTest, SealedNewestSegmentWithoutEndMarkerIsRefused) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    test::append_records(w, 1, 0, 5);
+    ASSERT_OK(w.close());
+  }
+  const std::uint32_t zero = 0;
+  test::set_bytes(seg(0), header_of(0).end_of_data, &zero, 4);
+  auto w = SegmentWriter::open(dir(), opts());
+  EXPECT_ERROR(w, Errc::Corruption);
+  EXPECT_NE(w.error().message().find("end-of-segment marker"), std::string::npos);
+}
+
+TEST_F(RecoveryTest, LeftoverPreparedSegmentsAreRemoved) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    test::append_records(w, 1, 0, 5);
+  }
+  test::write_file(dir() + "/000000007.q.prep", {'x'});
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+  EXPECT_FALSE(test::exists(dir() + "/000000007.q.prep"));
+}
+
+TEST_F(RecoveryTest, UnsealedSegmentOfTheWrongSizeIsRefused) {
+  write_unclosed(5);
+  test::truncate_file(seg(0), 4096);
+  auto w = SegmentWriter::open(dir(), opts());
+  EXPECT_ERROR(w, Errc::Corruption);
+  EXPECT_NE(w.error().message().find("capacity"), std::string::npos) << w.error().message();
+}
+
+}  // namespace
+}  // namespace chronicle
