@@ -18,14 +18,22 @@ namespace chronicle::detail {
 
 namespace {
 
-// A segment file opened read-write for recovery. `blank` when it is shorter
-// than a header or its header is all zeros: a file whose creation a crash
-// interrupted (or whose content a power loss dropped).
+// A segment file opened read-write for recovery. `blank` when every byte of
+// it is zero (a 0-byte file included): a creation that a crash (or a power
+// loss) cut short, which never held a record. A file with any non-zero byte
+// but no valid header is damage, not blank.
 struct OpenedSegment {
   LiveSegment seg;
   std::uint64_t file_size = 0;
   bool blank = false;
 };
+
+bool all_zero(const std::byte* p, std::uint64_t len) {
+  for (std::uint64_t i = 0; i < len; ++i) {
+    if (p[i] != std::byte{0}) return false;
+  }
+  return true;
+}
 
 Result<OpenedSegment> open_rw(FileSystem& fs, const std::string& dir, std::uint64_t id) {
   OpenedSegment out;
@@ -41,15 +49,25 @@ Result<OpenedSegment> open_rw(FileSystem& fs, const std::string& dir, std::uint6
   }
   out.file_size = static_cast<std::uint64_t>(st.st_size);
   out.seg.fd = std::move(*fd);
-  if (out.file_size < kSegmentHeaderSize) {
+  if (out.file_size == 0) {
     out.blank = true;
     return out;
   }
   auto map = MmapFile::map(fs, out.seg.fd.get(), out.seg.path, out.file_size, true);
   if (!map) return std::move(map).error();
   out.seg.map = std::move(*map);
-  static const std::byte zeros[kSegmentHeaderSize] = {};
-  out.blank = std::memcmp(out.seg.map.data(), zeros, kSegmentHeaderSize) == 0;
+  const std::byte* base = out.seg.map.data();
+  if (all_zero(base, std::min<std::uint64_t>(out.file_size, kSegmentHeaderSize))) {
+    out.blank = all_zero(base, out.file_size);
+    if (!out.blank) {
+      return corruption(out.seg.path, 0,
+                        "segment header is all zeros but the file holds data after it");
+    }
+  } else if (out.file_size < kSegmentHeaderSize) {
+    return corruption(out.seg.path, 0,
+                      "file is {} bytes: expected at least the {}-byte segment header",
+                      out.file_size, kSegmentHeaderSize);
+  }
   return out;
 }
 
@@ -82,12 +100,14 @@ ScanEnd scan(const LiveSegment& seg) {
   return end;
 }
 
-// A committed record (valid checksum, seq >= min_seq) at an 8-aligned offset
-// in [from, size), if any. Used to tell a torn tail (nothing valid after it)
-// from damage in the middle of the log (valid records after it).
+// A committed record (valid checksum, seq >= min_seq) starting at an
+// 8-aligned offset in [from, until) of a segment of `size` bytes, if any. Used
+// to tell a torn tail (nothing valid after it) from damage in the middle of
+// the log (valid records after it).
 std::optional<std::uint64_t> find_record_after(const std::byte* base, std::uint64_t size,
-                                               std::uint64_t from, std::uint64_t min_seq) {
-  for (std::uint64_t o = from; o + kRecordHeaderSize <= size; o += kRecordAlignment) {
+                                               std::uint64_t from, std::uint64_t until,
+                                               std::uint64_t min_seq) {
+  for (std::uint64_t o = from; o < until && o + kRecordHeaderSize <= size; o += kRecordAlignment) {
     const std::uint32_t commit = load_commit_acquire(base + o);
     if (commit == kCommitNone || commit == kEndOfSegment) continue;
     const RecordHeader h = read_record_header(base + o);
@@ -141,7 +161,7 @@ Status settle_tail(LiveSegment& seg, const ScanEnd& end, RecoveryReport& report)
   const auto extent = nonzero_extent(base, end.offset, size);
   if (!extent) return {};
   // A committed record can only lie within the non-zero bytes.
-  if (auto later = find_record_after(base, extent->second, end.offset + kRecordAlignment,
+  if (auto later = find_record_after(base, size, end.offset + kRecordAlignment, extent->second,
                                      end.next_seq + 1)) {
     const RecordHeader next = read_record_header(base + *later);
     return corruption(seg.path, end.offset,

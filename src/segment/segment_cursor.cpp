@@ -94,8 +94,14 @@ CursorStep SegmentCursor::at_end_marker() noexcept {
 }
 
 // The end of a sealed segment: the records read must be the ones its header
-// counts.
+// counts, and where the segment's bytes reach that far, the end marker must
+// be there (a restored segment holds only [0, end_of_data)).
 CursorStep SegmentCursor::sealed_end(const SegmentHeader& h) noexcept {
+  if (offset_ >= window_.begin && offset_ + sizeof(std::uint32_t) <= window_.end &&
+      load_commit_acquire(window_.data + (offset_ - window_.begin)) != kEndOfSegment) {
+    return fail(corruption(source_->path(), offset_,
+                           "sealed segment has no end-of-segment marker at its end_of_data"));
+  }
   if (next_seq_ != h.base_seq + h.record_count) {
     return fail(corruption(source_->path(), offset_,
                            "segment ends after {} records: header record_count is {}",
