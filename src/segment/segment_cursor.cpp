@@ -43,9 +43,14 @@ CursorStep SegmentCursor::refill_or_end(std::uint64_t need, RecordView& out) noe
     auto w = source_->window(offset_, static_cast<std::size_t>(need));
     if (!w) return fail(std::move(w).error());
     window_ = *w;
-    if (offset_ >= window_.begin && offset_ + need <= window_.end) {
+    if (offset_ >= window_.begin && offset_ + sizeof(std::uint32_t) <= window_.end) {
+      // The commit word alone decides "nothing yet" and "end of segment": the
+      // last record slot of a segment may be shorter than a record header.
       const std::byte* p = window_.data + (offset_ - window_.begin);
-      return decode(p, load_commit_acquire(p), out);
+      const std::uint32_t commit = load_commit_acquire(p);
+      if (commit == kCommitNone) return at_uncommitted();
+      if (commit == kEndOfSegment) return at_end_marker();
+      if (offset_ + need <= window_.end) return decode(p, commit, out);
     }
   }
   // The segment's bytes end before this record does. A sealed segment whose
