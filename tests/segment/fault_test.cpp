@@ -1,0 +1,205 @@
+// Fault injection through the FileSystem seam (RELIABILITY C1): count the
+// calls an operation makes, then fail each one in turn, once and from then
+// on, with EIO and ENOSPC. Every failure must be a clear error naming a path;
+// afterwards the descriptors and mappings are back to their baseline, and a
+// clean reopen reads exactly the acknowledged records.
+#include <chronicle/segment/log_reader.hpp>
+#include <chronicle/segment/segment_store.hpp>
+#include <chronicle/segment/segment_writer.hpp>
+
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+
+#include <filesystem>
+#include <functional>
+
+#include "support/fault_fs.hpp"
+#include "support/files.hpp"
+#include "support/log_builder.hpp"
+#include "support/process_resources.hpp"
+#include "support/status_matchers.hpp"
+#include "support/temp_dir.hpp"
+
+namespace chronicle {
+namespace {
+
+using test::TempDirTest;
+
+constexpr std::uint64_t kSeed = 5;
+constexpr std::array<FsOp, 11> kOps = {FsOp::Open,   FsOp::Fallocate, FsOp::Mmap,
+                                       FsOp::Msync,  FsOp::Fsync,     FsOp::SyncRange,
+                                       FsOp::Rename, FsOp::Unlink,    FsOp::Mkdir,
+                                       FsOp::DirSync, FsOp::Lock};
+
+struct Outcome {
+  std::uint64_t acknowledged = 0;  // records whose append returned success
+  Status status;                   // the first error, if any
+};
+
+class FaultTest : public TempDirTest {
+ protected:
+  std::string dir() const { return tmp_.sub("log"); }
+
+  LogOptions options(FileSystem& fs) const {
+    LogOptions o;
+    o.segment_size = 4096;
+    o.prepare_ahead = false;  // every call on this thread, in a fixed order
+    o.fs = &fs;
+    return o;
+  }
+
+  // Opens the log, appends `count` records from `first` across several
+  // rolls, flushes, syncs and closes; stops at the first error.
+  Outcome append_scenario(FileSystem& fs, std::uint64_t first, std::uint64_t count) {
+    Outcome out;
+    auto w = SegmentWriter::open(dir(), options(fs));
+    if (!w) {
+      out.status = w.error();
+      return out;
+    }
+    for (std::uint64_t s = first; s < first + count; ++s) {
+      auto r = w->append(test::type_for(kSeed, s), test::timestamp_for(kSeed, s),
+                         test::payload_for(kSeed, s, 700));
+      if (!r) {
+        out.status = r.error();
+        return out;
+      }
+      ++out.acknowledged;
+      if (s % 7 == 0) {
+        if (auto st = w->flush(); !st) {
+          out.status = st;
+          return out;
+        }
+      }
+    }
+    if (auto st = w->sync(); !st) {
+      out.status = st;
+      return out;
+    }
+    out.status = w->close();
+    return out;
+  }
+
+  // Sweeps every call of every kind that `scenario` makes; `verify` checks
+  // the log after each injected failure. `prepare` rebuilds the starting state.
+  void sweep(const std::function<void()>& prepare,
+             const std::function<Outcome(FileSystem&)>& scenario,
+             const std::function<void(const Outcome&, const std::string&)>& verify) {
+    test::FaultFs counter;
+    prepare();
+    const Outcome clean = scenario(counter);
+    ASSERT_OK(clean.status);
+    int points = 0;
+    for (FsOp op : kOps) {
+      const int calls = counter.count(op);
+      for (int n = 1; n <= calls; ++n) {
+        for (int err : {EIO, ENOSPC}) {
+          for (bool persistent : {false, true}) {
+            const std::string what = std::string(fs_op_name(op)) + " call " + std::to_string(n) +
+                                     (err == EIO ? " EIO" : " ENOSPC") +
+                                     (persistent ? " persistent" : " once");
+            prepare();
+            const int fds = test::open_fd_count();
+            const int maps = test::mapping_count();
+            test::FaultFs faulty;
+            faulty.fail(op, n, err, persistent);
+            const Outcome got = scenario(faulty);
+            ASSERT_GT(faulty.injected(), 0) << what << ": the fault was never reached";
+            if (!got.status) {
+              const Error& e = got.status.error();
+              EXPECT_TRUE(e.code() == Errc::Io || e.code() == Errc::NoSpace) << what << ": " << e.to_string();
+              EXPECT_EQ(e.sys_errno(), err) << what << ": " << e.to_string();
+              EXPECT_NE(e.message().find(tmp_.path()), std::string::npos) << what << ": " << e.message();
+            }
+            EXPECT_EQ(test::open_fd_count(), fds) << what << ": descriptors leaked";
+            EXPECT_EQ(test::mapping_count(), maps) << what << ": mappings leaked";
+            verify(got, what);
+            ++points;
+            if (HasFailure()) return;
+          }
+        }
+      }
+    }
+    RecordProperty("fault_points", points);
+    EXPECT_GT(points, 40);
+  }
+
+  // After a fault: a clean writer opens the log, and a reader returns
+  // exactly records [0, expected) with their content, then nothing.
+  void expect_log_holds(std::uint64_t expected, const std::string& what) {
+    {
+      auto w = SegmentWriter::open(dir(), LogOptions{.segment_size = 4096});
+      ASSERT_OK(w) ;
+      EXPECT_EQ(w->next_seq(), expected) << what;
+    }
+    auto got = test::read_back(dir(), kSeed, 700);
+    EXPECT_EQ(got.last, Step::NothingYet) << what << ": " << got.status.error().to_string();
+    EXPECT_EQ(got.seqs, test::iota_seqs(0, expected)) << what;
+    for (const auto& e : std::filesystem::directory_iterator(dir())) {
+      EXPECT_EQ(e.path().string().find(".prep"), std::string::npos)
+          << what << ": leftover " << e.path();
+    }
+  }
+};
+
+TEST_F(FaultTest, CreateAppendAcrossRollsSyncAndClose) {
+  sweep([&] { std::filesystem::remove_all(dir()); },
+        [&](FileSystem& fs) { return append_scenario(fs, 0, 60); },
+        [&](const Outcome& got, const std::string& what) {
+          expect_log_holds(got.acknowledged, what);
+        });
+}
+
+TEST_F(FaultTest, ReopenWithRecoveryThenAppend) {
+  const std::string seed_copy = tmp_.sub("seed");
+  {
+    std::filesystem::remove_all(dir());
+    ASSERT_OK(append_scenario(FileSystem::system(), 0, 25).status);
+    std::filesystem::rename(dir(), seed_copy);
+  }
+  sweep(
+      [&] {
+        std::filesystem::remove_all(dir());
+        std::filesystem::copy(seed_copy, dir());
+      },
+      [&](FileSystem& fs) { return append_scenario(fs, 25, 30); },
+      [&](const Outcome& got, const std::string& what) {
+        expect_log_holds(25 + got.acknowledged, what);
+      });
+}
+
+TEST_F(FaultTest, FailedSyncPoisonsEveryLaterSync) {
+  test::FaultFs faulty;
+  LogOptions o = options(faulty);
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), o));
+  test::append_records(w, kSeed, 0, 5, 700);
+  faulty.fail(FsOp::Msync, 1, EIO);
+  auto first = w.sync();
+  EXPECT_ERROR(first, Errc::Io);
+  EXPECT_NE(first.error().message().find(segment_path(dir(), 0)), std::string::npos);
+  // The next msync would succeed, but the data written before the failure
+  // may be gone from the page cache: sync() must keep failing.
+  EXPECT_ERROR(w.sync(), Errc::Io);
+  test::append_records(w, kSeed, 5, 8, 700);  // appends go on
+  EXPECT_ERROR(w.sync(), Errc::Io);
+  ASSERT_OK(w.close());
+  ASSERT_OK_AND_ASSIGN(auto reopened, SegmentWriter::open(dir(), options(FileSystem::system())));
+  EXPECT_OK(reopened.sync());
+}
+
+TEST_F(FaultTest, BackgroundPreparationFailureIsRetriedByTheRoll) {
+  test::FaultFs faulty;
+  LogOptions o = options(faulty);
+  o.prepare_ahead = true;
+  faulty.fail(FsOp::Fallocate, 2, ENOSPC);  // the first background preparation
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), o));
+  test::append_records(w, kSeed, 0, 150, 700);
+  EXPECT_GE(w.rolls(), 3u);
+  EXPECT_EQ(faulty.injected(), 1);
+  ASSERT_OK(w.close());
+  EXPECT_EQ(test::read_back(dir(), kSeed, 700).seqs, test::iota_seqs(0, 150));
+}
+
+}  // namespace
+}  // namespace chronicle
