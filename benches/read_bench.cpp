@@ -1,0 +1,266 @@
+// Read benchmarks over a log written once per process (about 256 MiB of
+// records, 64 MiB segments, closed, still in the page cache), each beside
+// its baseline in the same run (STYLE.md §7):
+//
+//   BM_HotRead/N              LogReader::next() over the whole log, from a
+//                             freshly opened reader; the consumer loads the
+//                             first 8 payload bytes of every record
+//   BM_HotReadMemcpy/N/0      baseline: the same segment files mapped once
+//                             (MAP_POPULATE, not timed); walk the records by
+//                             their commit words and memcpy each record's
+//                             bytes into a buffer, then load 8 bytes of it
+//   BM_HotReadMemcpy/N/1      as /0, but mapping and unmapping every segment
+//                             inside the timed pass, as a reader does
+//   BM_HotReadChecksum/N      the baseline walk plus the record checksum and
+//                             sequence check, no copy: the reader's work
+//                             without the reader
+//   BM_SeekSeq/mode           seek_seq() to a record and next() it; mode 0:
+//                             uniformly random seq, mode 1: the first record
+//                             of a segment (the best case)
+
+#include <benchmark/benchmark.h>
+
+#include <sys/mman.h>
+
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <chronicle/core/file_system.hpp>
+#include <chronicle/segment/log_reader.hpp>
+#include <chronicle/segment/segment_naming.hpp>
+#include <chronicle/segment/segment_store.hpp>
+#include <chronicle/segment/segment_writer.hpp>
+
+#include "bench_support.hpp"
+
+namespace {
+
+using namespace chronicle;
+using namespace chronicle::bench;
+
+constexpr std::uint64_t kLogBytes = 256ull << 20;
+
+struct PrewrittenLog {
+  explicit PrewrittenLog(std::size_t payload_size) : root("read") {
+    dir = root.path() + "/log";
+    const RecordPool pool(payload_size);
+    records = kLogBytes / pool.record_bytes();
+    auto writer = SegmentWriter::open(dir).value();
+    for (std::uint64_t i = 0; i < records; ++i) {
+      const auto& e = pool[i];
+      writer.append(e.type_id, e.timestamp_ns, e.payload).value();
+    }
+    writer.close().value();
+    const std::vector<SegmentEntry> segments = list_segments(dir).value();
+    for (const auto& s : segments) {
+      paths.push_back(segment_path(dir, s.id));
+      base_seqs.push_back(0);
+    }
+    // base_seq of each segment, for the best-case seek.
+    auto reader = LogReader::open(dir).value();
+    RecordView v;
+    std::size_t seg = 0;
+    std::optional<std::uint64_t> last_id;
+    while (reader.next(v) == Step::Record) {
+      if (reader.segment_id() != last_id) {
+        last_id = reader.segment_id();
+        base_seqs[seg++] = v.seq;
+      }
+    }
+  }
+  ScratchDir root;
+  std::string dir;
+  std::uint64_t records = 0;
+  std::vector<std::string> paths;
+  std::vector<std::uint64_t> base_seqs;
+};
+
+const PrewrittenLog& prewritten(std::size_t payload_size) {
+  static std::map<std::size_t, std::unique_ptr<PrewrittenLog>> logs;
+  auto& log = logs[payload_size];
+  if (!log) log = std::make_unique<PrewrittenLog>(payload_size);
+  return *log;
+}
+
+// A whole segment file mapped read-only.
+class ReadMapping {
+ public:
+  ReadMapping(const std::string& path, bool populate) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die("open " + path);
+    size_ = static_cast<std::size_t>(::lseek(fd, 0, SEEK_END));
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_SHARED | (populate ? MAP_POPULATE : 0), fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) die("mmap " + path);
+    data_ = static_cast<const std::byte*>(p);
+  }
+  ~ReadMapping() { ::munmap(const_cast<std::byte*>(data_), size_); }
+  ReadMapping(const ReadMapping&) = delete;
+  ReadMapping& operator=(const ReadMapping&) = delete;
+  const std::byte* data() const noexcept { return data_; }
+  std::size_t size() const noexcept { return size_; }
+
+ private:
+  const std::byte* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+// Calls f(record, payload_len) for each committed record of a mapped segment.
+template <class F>
+std::uint64_t walk_segment(const ReadMapping& m, F&& f) {
+  std::uint64_t n = 0;
+  std::size_t off = kSegmentHeaderSize;
+  while (off + kRecordHeaderSize <= m.size()) {
+    const std::byte* rec = m.data() + off;
+    const std::uint32_t commit = load_commit_acquire(rec);
+    if (commit == kCommitNone || commit == kEndOfSegment) break;
+    f(rec, commit - 1);
+    off += record_size(commit - 1);
+    ++n;
+  }
+  return n;
+}
+
+void BM_HotRead(benchmark::State& state) {
+  const auto len = static_cast<std::size_t>(state.range(0));
+  const PrewrittenLog& log = prewritten(len);
+  std::uint64_t records = 0, sum = 0;
+  for (auto _ : state) {
+    auto reader = LogReader::open(log.dir);
+    if (!reader) {
+      state.SkipWithError(reader.error().to_string().c_str());
+      break;
+    }
+    RecordView v;
+    std::uint64_t n = 0;
+    Step step;
+    while ((step = reader->next(v)) == Step::Record) {
+      std::uint64_t x;
+      std::memcpy(&x, v.payload.data(), sizeof x);
+      sum += x;
+      ++n;
+    }
+    if (step == Step::Failed || n != log.records) {
+      state.SkipWithError(step == Step::Failed ? reader->status().error().to_string().c_str()
+                                               : "short read");
+      break;
+    }
+    records += n;
+  }
+  benchmark::DoNotOptimize(sum);
+  state.SetItemsProcessed(static_cast<std::int64_t>(records));
+  state.SetBytesProcessed(static_cast<std::int64_t>(records * record_size(len)));
+}
+
+void BM_HotReadMemcpy(benchmark::State& state) {
+  const auto len = static_cast<std::size_t>(state.range(0));
+  const bool remap = state.range(1) != 0;
+  const PrewrittenLog& log = prewritten(len);
+  std::vector<std::unique_ptr<ReadMapping>> maps;
+  if (!remap) {
+    for (const auto& p : log.paths) maps.push_back(std::make_unique<ReadMapping>(p, true));
+  }
+  alignas(64) std::byte buf[2048];
+  std::uint64_t records = 0, sum = 0;
+  auto copy = [&](const std::byte* rec, std::uint32_t plen) {
+    std::memcpy(buf, rec, record_size(plen));
+    benchmark::ClobberMemory();
+    std::uint64_t x;
+    std::memcpy(&x, buf + kRecordHeaderSize, sizeof x);
+    sum += x;
+  };
+  for (auto _ : state) {
+    std::uint64_t n = 0;
+    if (remap) {
+      for (const auto& p : log.paths) n += walk_segment(ReadMapping(p, false), copy);
+    } else {
+      for (const auto& m : maps) n += walk_segment(*m, copy);
+    }
+    records += n;
+  }
+  benchmark::DoNotOptimize(sum);
+  state.SetItemsProcessed(static_cast<std::int64_t>(records));
+  state.SetBytesProcessed(static_cast<std::int64_t>(records * record_size(len)));
+}
+
+void BM_HotReadChecksum(benchmark::State& state) {
+  const auto len = static_cast<std::size_t>(state.range(0));
+  const PrewrittenLog& log = prewritten(len);
+  std::vector<std::unique_ptr<ReadMapping>> maps;
+  for (const auto& p : log.paths) maps.push_back(std::make_unique<ReadMapping>(p, true));
+  std::uint64_t records = 0, sum = 0, bad = 0, seq = 0;
+  auto check = [&](const std::byte* rec, std::uint32_t plen) {
+    const RecordHeader h = read_record_header(rec);
+    bad += (compute_record_checksum(rec, plen) != h.checksum) | (h.seq != seq);
+    ++seq;
+    std::uint64_t x;
+    std::memcpy(&x, rec + kRecordHeaderSize, sizeof x);
+    sum += x;
+  };
+  for (auto _ : state) {
+    seq = 0;
+    std::uint64_t n = 0;
+    for (const auto& m : maps) n += walk_segment(*m, check);
+    records += n;
+  }
+  if (bad != 0) state.SkipWithError("checksum mismatch in the baseline walk");
+  benchmark::DoNotOptimize(sum);
+  state.SetItemsProcessed(static_cast<std::int64_t>(records));
+  state.SetBytesProcessed(static_cast<std::int64_t>(records * record_size(len)));
+}
+
+void BM_SeekSeq(benchmark::State& state) {
+  constexpr std::size_t kLen = 64;
+  const bool segment_start = state.range(0) != 0;
+  const PrewrittenLog& log = prewritten(kLen);
+  auto reader = LogReader::open(log.dir);
+  if (!reader) {
+    state.SkipWithError(reader.error().to_string().c_str());
+    return;
+  }
+  std::mt19937_64 rng(7);
+  std::vector<double> ns;
+  RecordView v;
+  for (auto _ : state) {
+    const std::uint64_t target = segment_start
+                                     ? log.base_seqs[rng() % log.base_seqs.size()]
+                                     : rng() % log.records;
+    const std::uint64_t t0 = now_ns();
+    auto sought = reader->seek_seq(target);
+    const Step step = reader->next(v);
+    ns.push_back(static_cast<double>(now_ns() - t0));
+    if (!sought || step != Step::Record || v.seq != target) {
+      state.SkipWithError(!sought ? sought.error().to_string().c_str() : "seek missed");
+      break;
+    }
+  }
+  const Percentiles p = percentiles(ns);
+  state.counters["p50_us"] = p.p50 / 1e3;
+  state.counters["p99_us"] = p.p99 / 1e3;
+  state.counters["max_us"] = p.max / 1e3;
+  state.counters["records"] = static_cast<double>(log.records);
+  state.counters["segments"] = static_cast<double>(log.paths.size());
+}
+
+BENCHMARK(BM_HotRead)->Arg(64)->Arg(1024)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HotReadMemcpy)
+    ->ArgNames({"payload", "remap"})
+    ->Args({64, 0})
+    ->Args({64, 1})
+    ->Args({1024, 0})
+    ->Args({1024, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HotReadChecksum)->Arg(64)->Arg(1024)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SeekSeq)->ArgNames({"segment_start"})->Arg(0)->Arg(1)->UseRealTime()->Unit(
+    benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
