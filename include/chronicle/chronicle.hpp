@@ -3,6 +3,12 @@
 
 #include <chronicle/version.hpp>
 
+#include <chronicle/compression/cold_segment.hpp>
+#include <chronicle/compression/seekable_reader.hpp>
+#include <chronicle/compression/seekable_writer.hpp>
+#include <chronicle/compression/segment_compression.hpp>
+#include <chronicle/compression/unified_segment_reader.hpp>
+#include <chronicle/compression/zstd_codec.hpp>
 #include <chronicle/core/clock.hpp>
 #include <chronicle/core/error.hpp>
 #include <chronicle/core/file_system.hpp>

@@ -242,7 +242,8 @@ Status settle_previous(FileSystem& fs, const std::string& dir, std::uint64_t id,
 
 }  // namespace
 
-Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir) {
+Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
+                                 const SegmentOpener* opener) {
   RecoveredLog out;
   if (auto st = remove_prepared_segments(fs, dir); !st) return std::move(st).error();
   auto listed = list_segments(dir);
@@ -253,9 +254,19 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir) {
   for (;;) {
     const SegmentEntry last = entries.back();
     if (!last.hot) {
-      return file_error(Errc::Unsupported, segment_path(dir, last.id, SegmentTier::Cold),
-                        "the newest segment is compressed; open the writer with the "
-                        "compression layer's opener to read its header");
+      // Only sealed segments are compressed: continue in a new segment.
+      if (opener == nullptr) {
+        return file_error(Errc::Unsupported, segment_path(dir, last.id, SegmentTier::Cold),
+                          "the newest segment is compressed; open the writer with "
+                          "LogOptions::opener set to the compression layer's "
+                          "UnifiedSegmentOpener to read its header");
+      }
+      auto cold = opener->open(dir, last.id);
+      if (!cold) return std::move(cold).error();
+      const SegmentHeader h = (*cold)->header();
+      out.next_id = last.id + 1;
+      out.next_seq = h.base_seq + h.record_count;
+      return out;
     }
     auto opened = open_rw(fs, dir, last.id);
     if (!opened) return std::move(opened).error();

@@ -26,6 +26,8 @@ struct RecoveredLog {
 };
 
 // REQUIRES: the caller holds the directory lock of `dir`.
-Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir);
+// `opener` (may be null) reads the header of a newest segment that is cold.
+Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
+                                 const SegmentOpener* opener);
 
 }  // namespace chronicle::detail

@@ -96,7 +96,7 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
   if (!lock) return std::move(lock).error();
   state->lock = std::move(*lock);
 
-  auto recovered = detail::recover_log(fs, dir);
+  auto recovered = detail::recover_log(fs, dir, options.opener);
   if (!recovered) return std::move(recovered).error();
   state->report = std::move(recovered->report);
   std::uint64_t write_offset = recovered->write_offset;

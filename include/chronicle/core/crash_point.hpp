@@ -14,7 +14,7 @@
 
 namespace chronicle::detail {
 
-inline constexpr std::array<std::string_view, 9> kCrashPoints = {
+inline constexpr std::array<std::string_view, 16> kCrashPoints = {
     "append.after_payload",       // payload and header stored, commit not yet
     "roll.after_publish",         // next segment renamed into place
     "roll.after_end_marker",      // end marker stored in the old segment
@@ -24,6 +24,13 @@ inline constexpr std::array<std::string_view, 9> kCrashPoints = {
     "recovery.during_zero",       // part of the torn tail zeroed
     "recovery.after_seal_previous",  // previous unsealed segment sealed
     "close.after_end_marker",     // close(): end marker stored, seal not yet
+    "compress.after_tmp_fsync",   // .q.zst temp file written and synced
+    "compress.after_verify",      // temp file verified against the .q
+    "compress.after_rename",      // .q.zst named; .q still there
+    "compress.after_unlink",      // .q removed; directory not yet synced
+    "decompress.after_tmp_fsync",  // restored .q temp file written and synced
+    "decompress.after_rename",    // .q named; .q.zst still there
+    "decompress.after_unlink",    // .q.zst removed; directory not yet synced
 };
 
 // Kills the process with SIGKILL if CHRONICLE_CRASH_AT names this point and

@@ -10,6 +10,7 @@
 #include <chronicle/core/file_system.hpp>
 #include <chronicle/core/record_format.hpp>
 #include <chronicle/core/segment_header.hpp>
+#include <chronicle/segment/segment_opener.hpp>
 
 namespace chronicle {
 
@@ -36,6 +37,11 @@ struct LogOptions {
   FileSystem* fs = nullptr;
   // Stamps segment creation times; null = the system clock.
   const Clock* clock = nullptr;
+  // Reads the header of a newest segment that is only present compressed
+  // (a closed log whose last segment the lifecycle compressed). Null: hot
+  // segments only, and reopening such a log is Unsupported. The compression
+  // layer's UnifiedSegmentOpener reads both.
+  const SegmentOpener* opener = nullptr;
 };
 
 // Largest payload a segment of this size can hold.

@@ -1,0 +1,122 @@
+#include <chronicle/compression/zstd_codec.hpp>
+
+#include <zstd.h>
+
+#include <algorithm>
+#include <bit>
+
+#include <chronicle/core/errors.hpp>
+
+namespace chronicle {
+
+int min_compression_level() noexcept { return ZSTD_minCLevel(); }
+int max_compression_level() noexcept { return ZSTD_maxCLevel(); }
+
+Status validate(const CodecOptions& options) {
+  if (options.level == 0 || options.level < min_compression_level() ||
+      options.level > max_compression_level()) {
+    return invalid_argument("compression level {} is invalid: expected {}..-1 or 1..{}",
+                            options.level, min_compression_level(), max_compression_level());
+  }
+  return {};
+}
+
+struct ZstdCompressor::Ctx {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ~Ctx() { ZSTD_freeCCtx(cctx); }
+};
+
+ZstdCompressor::ZstdCompressor(std::unique_ptr<Ctx> ctx, const CodecOptions& options)
+    : ctx_(std::move(ctx)), options_(options) {}
+ZstdCompressor::ZstdCompressor(ZstdCompressor&&) noexcept = default;
+ZstdCompressor& ZstdCompressor::operator=(ZstdCompressor&&) noexcept = default;
+ZstdCompressor::~ZstdCompressor() = default;
+
+Result<ZstdCompressor> ZstdCompressor::create(const CodecOptions& options) {
+  if (auto ok = validate(options); !ok) return std::move(ok).error();
+  auto ctx = std::make_unique<Ctx>();
+  if (ctx->cctx == nullptr) return Error(Errc::Io, "ZSTD_createCCtx failed: out of memory");
+  auto set = [&](ZSTD_cParameter p, int v) -> Status {
+    const size_t r = ZSTD_CCtx_setParameter(ctx->cctx, p, v);
+    if (ZSTD_isError(r)) {
+      return invalid_argument("zstd rejected parameter {}={}: {}", static_cast<int>(p), v,
+                              ZSTD_getErrorName(r));
+    }
+    return {};
+  };
+  if (auto st = set(ZSTD_c_compressionLevel, options.level); !st) return std::move(st).error();
+  if (auto st = set(ZSTD_c_checksumFlag, options.frame_checksum ? 1 : 0); !st) {
+    return std::move(st).error();
+  }
+  if (auto st = set(ZSTD_c_contentSizeFlag, 1); !st) return std::move(st).error();
+  return ZstdCompressor(std::move(ctx), options);
+}
+
+Result<std::size_t> ZstdCompressor::compress_frame(std::span<const std::byte> src,
+                                                   std::vector<std::byte>& out) {
+  const std::size_t start = out.size();
+  out.resize(start + ZSTD_compressBound(src.size()));
+  const std::size_t n =
+      ZSTD_compress2(ctx_->cctx, out.data() + start, out.size() - start, src.data(), src.size());
+  if (ZSTD_isError(n)) {
+    out.resize(start);
+    return Error(Errc::Io, fmt::format("zstd compression of {} bytes failed: {}", src.size(),
+                                       ZSTD_getErrorName(n)));
+  }
+  out.resize(start + n);
+  return n;
+}
+
+struct ZstdDecompressor::Ctx {
+  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  ~Ctx() { ZSTD_freeDCtx(dctx); }
+};
+
+ZstdDecompressor::ZstdDecompressor(std::unique_ptr<Ctx> ctx) : ctx_(std::move(ctx)) {}
+ZstdDecompressor::ZstdDecompressor(ZstdDecompressor&&) noexcept = default;
+ZstdDecompressor& ZstdDecompressor::operator=(ZstdDecompressor&&) noexcept = default;
+ZstdDecompressor::~ZstdDecompressor() = default;
+
+Result<ZstdDecompressor> ZstdDecompressor::create(std::size_t max_frame_size) {
+  auto ctx = std::make_unique<Ctx>();
+  if (ctx->dctx == nullptr) return Error(Errc::Io, "ZSTD_createDCtx failed: out of memory");
+  // The window a frame needs is at most its content size; allow the next
+  // power of two above the largest frame, and never below zstd's minimum.
+  // (10 and 31 are zstd's ZSTD_WINDOWLOG_ABSOLUTEMIN and 64-bit maximum.)
+  const int log = std::clamp(static_cast<int>(std::bit_width(max_frame_size | 1)), 10, 31);
+  const size_t r = ZSTD_DCtx_setParameter(ctx->dctx, ZSTD_d_windowLogMax, log);
+  if (ZSTD_isError(r)) {
+    return invalid_argument("zstd rejected windowLogMax {}: {}", log, ZSTD_getErrorName(r));
+  }
+  return ZstdDecompressor(std::move(ctx));
+}
+
+Status ZstdDecompressor::decompress_frame(std::span<const std::byte> frame,
+                                          std::span<std::byte> dst, const std::string& path,
+                                          std::uint64_t offset) {
+  const std::size_t frame_size = ZSTD_findFrameCompressedSize(frame.data(), frame.size());
+  if (ZSTD_isError(frame_size) || frame_size != frame.size()) {
+    return corruption(path, offset, "not exactly one zstd frame of {} bytes: {}", frame.size(),
+                      ZSTD_isError(frame_size) ? ZSTD_getErrorName(frame_size)
+                                               : fmt::format("the frame is {} bytes", frame_size));
+  }
+  const unsigned long long content = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (content == ZSTD_CONTENTSIZE_ERROR) {
+    return corruption(path, offset, "not a zstd data frame (a skippable frame, or a bad header)");
+  }
+  if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != dst.size()) {
+    return corruption(path, offset, "zstd frame holds {} bytes: expected {}", content, dst.size());
+  }
+  const std::size_t n =
+      ZSTD_decompressDCtx(ctx_->dctx, dst.data(), dst.size(), frame.data(), frame.size());
+  if (ZSTD_isError(n)) {
+    return corruption(path, offset, "zstd frame does not decompress: {}", ZSTD_getErrorName(n));
+  }
+  if (n != dst.size()) {
+    return corruption(path, offset, "zstd frame decompressed to {} bytes: expected {}", n,
+                      dst.size());
+  }
+  return {};
+}
+
+}  // namespace chronicle
