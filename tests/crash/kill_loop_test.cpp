@@ -6,12 +6,11 @@
 // for the next child to recover, so that crashes pile up, including crashes
 // during recovery.
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <random>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "crash/crash_harness.hpp"
 
@@ -84,26 +83,28 @@ TEST_P(KillLoopTest, EveryAcknowledgedAppendSurvivesRandomKills) {
     acked += acks.size();
     EXPECT_TRUE(acks_contiguous(acks, log.end));
 
+    // Every 16th and the last trial compare every payload byte of the log;
+    // the others those of the records that are new since the last read.
+    const bool full = trial % 16 == 15 || trial == trials - 1;
     LogRange r;
-    EXPECT_TRUE(checker.read(dir, &r));
+    EXPECT_TRUE(checker.read(dir, &r, full));
     EXPECT_TRUE(no_loss_no_hole(log, acks, r));
-    LogRange again;
-    EXPECT_TRUE(checker.read(dir, &again));
-    EXPECT_EQ(again, r) << "P6: two readers of the same crashed log disagree";
-    log = r;
+    if (!HasFailure()) log = r;
     if (!HasFailure() && (rng() % 2 == 0 || trial == trials - 1)) {
       ++reopened;
-      EXPECT_TRUE(reopen_and_extend(dir, options, checker, r, 1 + rng() % 8, &log));
+      EXPECT_TRUE(reopen_and_extend(dir, options, checker, r, 1 + rng() % 8, &log, nullptr, full));
     }
     if (HasFailure()) {
       save_artifacts(dir, seed, trial);
       break;
     }
   }
-  std::printf("[   info   ] %d trials (%d timed, %d counted kills, %d reopened), %llu acks, "
-              "%llu records\n",
-              trials, by_time, by_count, reopened, static_cast<unsigned long long>(acked),
-              static_cast<unsigned long long>(log.end));
+  std::printf(
+      "[   info   ] %d trials (%d timed, %d counted kills, %d reopened), %llu acks, "
+      "%llu records, %llu seal-race workarounds\n",
+      trials, by_time, by_count, reopened, static_cast<unsigned long long>(acked),
+      static_cast<unsigned long long>(log.end),
+      static_cast<unsigned long long>(checker.seal_race_workarounds()));
 }
 
 INSTANTIATE_TEST_SUITE_P(Crash, KillLoopTest,
