@@ -1,0 +1,21 @@
+#pragma once
+// Where the tool's messages go: errors as one line on stderr in the form
+// `chronicle: error: <message>`, always printable ASCII.
+
+#include <string_view>
+
+#include <chronicle/core/error.hpp>
+
+namespace chronicle::cli {
+
+// Prints `chronicle: error: <message>` to stderr. Bytes outside printable
+// ASCII in `message` are escaped.
+void print_error(std::string_view message);
+// The same for a library error: its message, which names file and offset.
+void print_error(const Error& error);
+
+// Flushes stdout; false (after printing why) if anything written to it was
+// lost, e.g. to a full disk, so that a truncated output never exits 0.
+bool finish_stdout();
+
+}  // namespace chronicle::cli

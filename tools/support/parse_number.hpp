@@ -1,0 +1,15 @@
+#pragma once
+// Numbers on the command line: plain decimal only, so that "010" is ten (not
+// octal eight, as strtoull with base 0 would read it) and "-1" is an error
+// (not 2^64 - 1).
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace chronicle::cli {
+
+// The value of `text` if it is 1 to 20 decimal digits that fit in uint64_t.
+std::optional<std::uint64_t> parse_decimal_u64(std::string_view text) noexcept;
+
+}  // namespace chronicle::cli
