@@ -14,10 +14,12 @@
 #include <chronicle/segment/segment_cursor.hpp>
 #include <chronicle/segment/segment_naming.hpp>
 #include <chronicle/segment/segment_writer.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -152,11 +154,12 @@ TEST_F(SealRaceTest, DISABLED_EndMarkerStoredAndSealedAfterTheCommitLoadEndsTheS
 // Bug (lock pid): DirLock::acquire (src/core/dir_lock.cpp) takes the flock
 // first and only then truncates the lock file and writes its pid into it. A
 // second writer that fails to take the lock in between reads the file for its
-// message and names "pid unknown" (empty file) or the previous holder's pid,
-// a process that may be long dead, instead of the holder. I1
-// (WriterLockRace) sees this in most trials with 4 or 8 contenders. Here the
-// test itself is the holder in that window: it holds the flock, and the file
-// still says the last writer, a child that has exited.
+// message at once and names "pid unknown" (empty file) or the previous
+// holder's pid, a process that may be long dead, instead of the holder. I1
+// (WriterLockRace) sees "pid unknown" for about a third of its losers. Here
+// the test plays the holder: it takes the flock while the file still names
+// the last writer, a child that has exited, and writes its own pid 100 ms
+// later, as a holder descheduled between its two steps would.
 TEST(LockPidBugTest, DISABLED_LockedErrorNamesTheHolderNotThePreviousOne) {
   ScratchDir tmp;
   const std::string dir = tmp.sub("log");
@@ -168,7 +171,14 @@ TEST(LockPidBugTest, DISABLED_LockedErrorNamesTheHolderNotThePreviousOne) {
   const int fd = ::open((dir + "/.lock").c_str(), O_RDWR | O_CLOEXEC);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  std::thread holder([fd] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    EXPECT_EQ(::ftruncate(fd, 0), 0);
+    EXPECT_EQ(::pwrite(fd, pid.data(), pid.size(), 0), static_cast<ssize_t>(pid.size()));
+  });
   auto second = SegmentWriter::open(dir);
+  holder.join();
   ::close(fd);
   ASSERT_FALSE(second.has_value());
   EXPECT_EQ(second.error().code(), Errc::Locked);
