@@ -88,6 +88,14 @@ Step LogReader::next_slow(CursorStep step, RecordView& out) noexcept {
   }
 }
 
+Status LogReader::seek_position(std::uint64_t segment_id, std::uint64_t offset, std::uint64_t seq) {
+  if (!status_) return status_;
+  auto source = opener_->open(dir_, segment_id);
+  if (!source) return std::move(source).error();
+  cursor_ = SegmentCursor(std::move(*source), offset, seq);
+  return {};
+}
+
 Status LogReader::seek_seq(std::uint64_t seq) {
   if (!status_) return status_;
   auto segments = list_segments(dir_);

@@ -10,6 +10,13 @@ SegmentCursor::SegmentCursor(std::unique_ptr<SegmentSource> source) : source_(st
   if (is_sealed(h)) sealed_end_ = h.end_of_data;
 }
 
+SegmentCursor::SegmentCursor(std::unique_ptr<SegmentSource> source, std::uint64_t offset,
+                             std::uint64_t seq)
+    : SegmentCursor(std::move(source)) {
+  offset_ = offset;
+  next_seq_ = seq;
+}
+
 CursorStep SegmentCursor::bad_record(const RecordHeader& h, std::uint32_t len,
                                      std::uint32_t sum) noexcept {
   if (sum == h.checksum) {

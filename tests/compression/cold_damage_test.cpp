@@ -114,7 +114,7 @@ TEST_P(ColdDamageTest, EveryTruncationIsDetected) {
 }
 
 INSTANTIATE_TEST_SUITE_P(FrameChecksums, ColdDamageTest, ::testing::Bool(),
-                         [](const auto& info) { return info.param ? "With" : "Without"; });
+                         [](const auto& param_info) { return param_info.param ? "With" : "Without"; });
 
 }  // namespace
 }  // namespace chronicle

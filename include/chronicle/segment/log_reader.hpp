@@ -48,6 +48,22 @@ class LogReader {
   // case the reader is left at the end of the log.
   Status seek_seq(std::uint64_t seq);
 
+  // Positions the reader at the record at `offset` of segment `segment_id`,
+  // which must carry sequence number `seq` (as found by an index or a scan).
+  // A position that does not hold that record makes next() fail with
+  // Corruption, so callers verify positions taken from untrusted indexes.
+  Status seek_position(std::uint64_t segment_id, std::uint64_t offset, std::uint64_t seq);
+
+  // Continues from `cursor`, a cursor over one of this log's segments (as
+  // left by a search that scanned it), without opening the segment again.
+  void adopt(SegmentCursor cursor) noexcept {
+    cursor_ = std::move(cursor);
+    status_ = Status();
+  }
+
+  // The opener this reader uses.
+  const SegmentOpener& opener() const noexcept { return *opener_; }
+
   // OK, or why next() returned Step::Failed.
   const Status& status() const noexcept { return status_; }
   // Sequence number of the record next() will return.

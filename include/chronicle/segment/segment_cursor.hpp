@@ -30,8 +30,19 @@ class SegmentCursor {
   SegmentCursor() = default;
   // Starts at the first record of `source`.
   explicit SegmentCursor(std::unique_ptr<SegmentSource> source);
+  // Starts at the record at `offset`, which must carry sequence number `seq`
+  // (checked when it is read, like every record).
+  SegmentCursor(std::unique_ptr<SegmentSource> source, std::uint64_t offset, std::uint64_t seq);
 
   CursorStep next(RecordView& out) noexcept;
+
+  // Moves back (or forward) within the same segment to a record position
+  // seen earlier: the record at `offset` with sequence number `seq`.
+  void rewind_to(std::uint64_t offset, std::uint64_t seq) noexcept {
+    offset_ = offset;
+    next_seq_ = seq;
+    error_ = Error();
+  }
 
   // Offset of the record next() will read.
   std::uint64_t offset() const noexcept { return offset_; }

@@ -91,6 +91,12 @@ class SegmentWriter {
   std::uint64_t next_seq() const noexcept { return next_seq_; }
   // Id of the live segment.
   std::uint64_t segment_id() const noexcept;
+  // Sequence number of the live segment's first record; it changes exactly
+  // when the writer rolls, so callers can detect a roll with one compare.
+  std::uint64_t segment_base_seq() const noexcept { return segment_base_seq_; }
+  // Offset in the live segment where the next record will be written (if it
+  // fits; otherwise it goes to offset 128 of the next segment).
+  std::uint64_t write_offset() const noexcept { return write_off_; }
   // Largest payload an append accepts.
   std::uint64_t max_payload_size() const noexcept { return max_payload_; }
   const std::string& dir() const noexcept;

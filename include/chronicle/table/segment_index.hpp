@@ -1,0 +1,60 @@
+#pragma once
+// The sparse index of one sealed segment of a table partition,
+// `NNNNNNNNN.idx` beside the segment. It is derived data: written when the
+// segment is sealed, kept when the segment is compressed, rebuilt when
+// missing, and never trusted blindly (readers check each entry against the
+// record it points to). Layout (little-endian):
+//
+//   offset size field
+//   0      8    magic "CHRSIDX1"
+//   8      2    version 1
+//   10     2    header size 64
+//   12     4    flags: bit 0 = timestamps in this segment are not ordered
+//   16     8    segment_id
+//   24     8    base_seq
+//   32     8    record_count
+//   40     8    min_timestamp_ns
+//   48     8    max_timestamp_ns
+//   56     4    stride: one entry for record 0 and every stride-th record
+//   60     4    entry_count
+//   64     24×n entries: seq u64, timestamp_ns u64, offset u64 (of the record in the segment)
+//   end-8  8    XXH64 of all bytes before it
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <chronicle/core/error.hpp>
+#include <chronicle/core/file_system.hpp>
+
+namespace chronicle {
+
+struct IndexEntry {
+  std::uint64_t seq = 0;
+  std::uint64_t timestamp_ns = 0;
+  std::uint64_t offset = 0;
+};
+
+struct SegmentIndex {
+  std::uint64_t segment_id = 0;
+  std::uint64_t base_seq = 0;
+  std::uint64_t record_count = 0;
+  std::uint64_t min_timestamp_ns = 0;
+  std::uint64_t max_timestamp_ns = 0;
+  std::uint32_t stride = 1;
+  bool ordered = true;
+  std::vector<IndexEntry> entries;
+};
+
+std::string segment_index_path(const std::string& dir, std::uint64_t id);
+
+// Writes the index atomically (temp file, rename); `sync` also fsyncs it.
+Status write_segment_index(FileSystem& fs, const std::string& dir, const SegmentIndex& index,
+                           mode_t mode, bool sync);
+// NotFound if absent; Corruption naming the file for any damage (bad magic,
+// size, checksum, entries out of order or outside the header's ranges).
+Result<SegmentIndex> read_segment_index(FileSystem& fs, const std::string& dir, std::uint64_t id);
+
+}  // namespace chronicle

@@ -1,0 +1,104 @@
+#pragma once
+// A partitioned time-series table: a root directory with `_table.json` (the
+// scheme and the config) and one log per partition in Hive-style
+// directories, e.g. `root/venue=XNAS/symbol=AAPL/date=2026-01-29/`.
+//
+// A Table object is a cheap handle (copyable); the writers and readers it
+// creates carry what they need. Any number of processes may open a table;
+// each partition has at most one writer at a time (its log's lock).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <chronicle/core/error.hpp>
+#include <chronicle/table/partition/partition_filter.hpp>
+#include <chronicle/table/partition/partition_scheme.hpp>
+#include <chronicle/table/partition/partition_values.hpp>
+#include <chronicle/table/partition_info.hpp>
+#include <chronicle/table/read_observer.hpp>
+#include <chronicle/table/reader/table_reader.hpp>
+#include <chronicle/table/reader/time_series_reader.hpp>
+#include <chronicle/table/roller/partition_roller.hpp>
+#include <chronicle/table/segment_info.hpp>
+#include <chronicle/table/table_config.hpp>
+#include <chronicle/table/writer/partition_writer.hpp>
+#include <chronicle/table/writer/rolling_writer.hpp>
+
+namespace chronicle {
+
+inline constexpr std::string_view kTableMetadataFile = "_table.json";
+inline constexpr std::uint32_t kTableFormatVersion = 1;
+
+struct ListOptions {
+  // Fill segment counts, sizes, record counts and time ranges (reads each
+  // segment's index or header; scans only live segments). Off: values and
+  // paths only.
+  bool stats = true;
+  // If set, receives one line per directory entry that was skipped because it
+  // is not a partition of this scheme (bad name, symlink, file), escaped.
+  std::vector<std::string>* skipped = nullptr;
+};
+
+class Table {
+ public:
+  // Creates a table at `root` (created if absent; its parent must exist).
+  // Refuses, touching nothing, if `root` already holds a _table.json, or if
+  // the scheme or config is invalid, or the config's policy is Custom
+  // (it cannot be stored). _table.json is written atomically.
+  static Result<Table> create(std::string root, PartitionScheme scheme, TableConfig config = {});
+  // Opens an existing table. A missing, damaged, truncated or newer-version
+  // _table.json is an error naming the file and the offset or JSON field;
+  // the file is never rewritten by open.
+  static Result<Table> open(std::string root);
+
+  const std::string& root() const noexcept { return root_; }
+  const PartitionScheme& scheme() const noexcept { return scheme_; }
+  const TableConfig& config() const noexcept { return config_; }
+  std::uint64_t created_ns() const noexcept { return created_ns_; }
+
+  // The readers this table creates report segment reads to `observer`
+  // (the lifecycle's AccessTracker). Only used when config().track_access.
+  void set_read_observer(std::shared_ptr<ReadObserver> observer) { observer_ = std::move(observer); }
+
+  // Absolute directory of a partition (not created).
+  Result<std::string> partition_dir(const PartitionValues& values) const;
+  // Partitions matching `filter`, in PartitionValues order.
+  Result<std::vector<PartitionInfo>> partitions(const PartitionFilter& filter = PartitionFilter::all(),
+                                                const ListOptions& options = {}) const;
+  // Every segment of one partition, described for policies and tools.
+  Result<std::vector<SegmentInfo>> segments(const PartitionValues& values) const;
+
+  // A writer for one partition (its directories are created).
+  Result<PartitionWriter> partition_writer(const PartitionValues& values) const;
+  // A writer that picks the partition per record: `base` gives every key but
+  // the roller's, whose value comes from each record's timestamp.
+  Result<RollingWriter> rolling_writer(std::unique_ptr<PartitionRoller> roller,
+                                       const PartitionValues& base,
+                                       RollingWriter::RollCallback on_roll = {}) const;
+
+  // A reader of one partition. NotFound if the partition does not exist.
+  Result<TimeSeriesReader> reader(const PartitionValues& values) const;
+  // Records of the partitions matching `filter` within `range`, merged in
+  // timestamp order or read partition after partition.
+  Result<TableReader> query(const PartitionFilter& filter, TimeRange range = {},
+                            MergeStrategy strategy = MergeStrategy::TimestampOrder) const;
+
+  // Options for the TimeSeriesWriter of a partition, from the config.
+  TimeSeriesOptions writer_options() const;
+
+ private:
+  Table(std::string root, PartitionScheme scheme, TableConfig config, std::uint64_t created_ns)
+      : root_(std::move(root)), scheme_(std::move(scheme)), config_(std::move(config)),
+        created_ns_(created_ns) {}
+  std::shared_ptr<ReadObserver> active_observer() const;
+
+  std::string root_;
+  PartitionScheme scheme_;
+  TableConfig config_;
+  std::uint64_t created_ns_ = 0;
+  std::shared_ptr<ReadObserver> observer_;
+};
+
+}  // namespace chronicle

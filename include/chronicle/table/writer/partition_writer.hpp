@@ -1,0 +1,43 @@
+#pragma once
+// The writer of one partition of a table: a TimeSeriesWriter in the
+// partition's directory, configured by the table's config. Made by
+// Table::partition_writer(); finish() seals the partition's last segment.
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include <chronicle/core/error.hpp>
+#include <chronicle/table/partition/partition_values.hpp>
+#include <chronicle/table/writer/time_series_writer.hpp>
+
+namespace chronicle {
+
+class PartitionWriter {
+ public:
+  PartitionWriter(PartitionValues values, std::string relative_path, TimeSeriesWriter writer)
+      : values_(std::move(values)), path_(std::move(relative_path)), writer_(std::move(writer)) {}
+
+  Result<std::uint64_t> append(std::uint16_t type_id, std::uint64_t timestamp_ns,
+                               std::span<const std::byte> payload) noexcept {
+    return writer_.append(type_id, timestamp_ns, payload);
+  }
+  Status flush() { return writer_.flush(); }
+  Status sync() { return writer_.sync(); }
+  // Seals the last segment and writes its index; appends afterwards fail with
+  // Closed. A later writer on the same partition continues its sequence.
+  Status finish() { return writer_.close(); }
+
+  const PartitionValues& values() const noexcept { return values_; }
+  // Relative to the table root, escaped.
+  const std::string& path() const noexcept { return path_; }
+  std::uint64_t next_seq() const noexcept { return writer_.next_seq(); }
+  const TimeSeriesWriter& log() const noexcept { return writer_; }
+
+ private:
+  PartitionValues values_;
+  std::string path_;
+  TimeSeriesWriter writer_;
+};
+
+}  // namespace chronicle

@@ -1,0 +1,79 @@
+#pragma once
+// Writes records into the partition their timestamp selects: a
+// PartitionRoller gives one key's value per record, the other keys are fixed.
+// Moving to another partition finishes (seals) the current one.
+//
+// With TableConfig::validate_partition_order a record whose partition sorts
+// before the current one is refused (InvalidArgument naming both
+// partitions); without it the older partition is reopened and the record is
+// appended after its last record, continuing that partition's sequence.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+
+#include <chronicle/core/error.hpp>
+#include <chronicle/table/partition/partition_values.hpp>
+#include <chronicle/table/roller/partition_roller.hpp>
+#include <chronicle/table/writer/partition_writer.hpp>
+
+namespace chronicle {
+
+class Table;
+
+class RollingWriter {
+ public:
+  // Called after each move to another partition: `from` is null for the
+  // first partition written.
+  using RollCallback = std::function<void(const PartitionValues* from, const PartitionValues& to)>;
+
+  struct Stats {
+    std::uint64_t records = 0;
+    std::uint64_t partitions_written = 0;  // distinct partitions
+    std::uint64_t rolls = 0;               // moves from one partition to another
+  };
+
+  RollingWriter(std::shared_ptr<const Table> table, std::unique_ptr<PartitionRoller> roller,
+                std::size_t key_index, PartitionValues base, RollCallback on_roll);
+  RollingWriter(RollingWriter&&) noexcept;
+  RollingWriter& operator=(RollingWriter&&) noexcept;
+  ~RollingWriter();
+
+  Result<std::uint64_t> append(std::uint16_t type_id, std::uint64_t timestamp_ns,
+                               std::span<const std::byte> payload) noexcept {
+    if (current_ && timestamp_ns >= target_.begin_ns && timestamp_ns < target_.end_ns) [[likely]] {
+      auto seq = current_->append(type_id, timestamp_ns, payload);
+      if (seq) ++stats_.records;
+      return seq;
+    }
+    return append_slow(type_id, timestamp_ns, payload);
+  }
+
+  Status flush();
+  Status sync();
+  // Finishes the current partition. Appends afterwards start a partition again.
+  Status finish();
+
+  const Stats& stats() const noexcept { return stats_; }
+  // The partition being written, if any.
+  const PartitionWriter* current() const noexcept { return current_ ? &*current_ : nullptr; }
+
+ private:
+  Result<std::uint64_t> append_slow(std::uint16_t type_id, std::uint64_t timestamp_ns,
+                                    std::span<const std::byte> payload) noexcept;
+
+  std::shared_ptr<const Table> table_;
+  std::unique_ptr<PartitionRoller> roller_;
+  std::size_t key_index_;
+  PartitionValues base_;
+  RollCallback on_roll_;
+  std::optional<PartitionWriter> current_;
+  RollTarget target_;
+  std::set<PartitionValues> written_;
+  Stats stats_;
+};
+
+}  // namespace chronicle

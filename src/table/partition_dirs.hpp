@@ -1,0 +1,28 @@
+#pragma once
+// Creating and walking partition directories without ever following a
+// symlink below the table root.
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include <chronicle/core/error.hpp>
+#include <chronicle/core/file_system.hpp>
+#include <chronicle/table/partition/partition_scheme.hpp>
+#include <chronicle/table/partition/partition_values.hpp>
+
+namespace chronicle::detail {
+
+// Creates root/relative one component at a time; each must end up a real
+// directory (an existing symlink or file there is refused).
+Status make_partition_dirs(FileSystem& fs, const std::string& root, const std::string& relative,
+                           mode_t mode);
+
+// Every partition directory under `root` for `scheme`, as (values, relative
+// path), sorted by values. Entries that are not `key=value` of the scheme,
+// symlinks and files are skipped and described in `skipped` (if set).
+Result<std::vector<std::pair<PartitionValues, std::string>>> walk_partitions(
+    const std::string& root, const PartitionScheme& scheme, std::vector<std::string>* skipped);
+
+}  // namespace chronicle::detail

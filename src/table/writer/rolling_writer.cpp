@@ -1,0 +1,60 @@
+#include <chronicle/table/writer/rolling_writer.hpp>
+
+#include <chronicle/core/errors.hpp>
+#include <chronicle/table/table.hpp>
+
+namespace chronicle {
+
+RollingWriter::RollingWriter(std::shared_ptr<const Table> table,
+                             std::unique_ptr<PartitionRoller> roller, std::size_t key_index,
+                             PartitionValues base, RollCallback on_roll)
+    : table_(std::move(table)), roller_(std::move(roller)), key_index_(key_index),
+      base_(std::move(base)), on_roll_(std::move(on_roll)) {}
+
+RollingWriter::RollingWriter(RollingWriter&&) noexcept = default;
+RollingWriter& RollingWriter::operator=(RollingWriter&&) noexcept = default;
+RollingWriter::~RollingWriter() { (void)finish(); }
+
+Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uint64_t timestamp_ns,
+                                                 std::span<const std::byte> payload) noexcept {
+  auto target = roller_->target_for(timestamp_ns);
+  if (!target) return std::move(target).error();
+  PartitionValues values = base_.with(key_index_, target->value);
+  if (!current_ || current_->values() != values) {
+    const Table& table = *table_;
+    if (current_ && table.config().validate_partition_order && values < current_->values()) {
+      return invalid_argument(
+          "record at timestamp {} belongs to partition {}, before the current partition {}: "
+          "rolling backwards is refused (validate_partition_order)",
+          timestamp_ns, escape_bytes(values.to_string(table.scheme())),
+          escape_bytes(current_->values().to_string(table.scheme())));
+    }
+    auto next = table.partition_writer(values);
+    if (!next) return std::move(next).error();
+    std::optional<PartitionValues> from;
+    if (current_) {
+      from = current_->values();
+      if (auto st = current_->finish(); !st) return std::move(st).error();
+      ++stats_.rolls;
+    }
+    current_.emplace(std::move(*next));
+    if (written_.insert(values).second) ++stats_.partitions_written;
+    if (on_roll_) on_roll_(from ? &*from : nullptr, values);
+  }
+  target_ = std::move(*target);
+  auto seq = current_->append(type_id, timestamp_ns, payload);
+  if (seq) ++stats_.records;
+  return seq;
+}
+
+Status RollingWriter::flush() { return current_ ? current_->flush() : Status(); }
+Status RollingWriter::sync() { return current_ ? current_->sync() : Status(); }
+
+Status RollingWriter::finish() {
+  if (!current_) return {};
+  Status st = current_->finish();
+  current_.reset();
+  return st;
+}
+
+}  // namespace chronicle

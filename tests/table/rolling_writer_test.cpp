@@ -1,0 +1,155 @@
+#include <chronicle/table/table.hpp>
+
+#include <gtest/gtest.h>
+
+#include "support/status_matchers.hpp"
+#include "support/temp_dir.hpp"
+
+namespace chronicle {
+namespace {
+
+using test::TempDirTest;
+
+constexpr std::uint64_t kHourNs = 3'600'000'000'000ull;
+constexpr std::uint64_t kDayNs = 24 * kHourNs;
+// 2026-01-29T00:00:00Z
+constexpr std::uint64_t kDay0 = 1'769'644'800'000'000'000ull;
+
+class RollingWriterTest : public TempDirTest {
+ protected:
+  Table make(KeyType unit, std::int32_t offset = 0, bool validate = true) {
+    auto scheme = PartitionScheme::create({{"venue", KeyType::String, 0}, {"t", unit, offset}});
+    EXPECT_OK(scheme);
+    TableConfig c;
+    c.segment_size = 64 * 1024;
+    c.validate_partition_order = validate;
+    auto t = Table::create(tmp_.sub("t"), *scheme, c);
+    EXPECT_OK(t);
+    return *t;
+  }
+  PartitionValues base(const Table& t, PartitionValue unit_value) {
+    return PartitionValues::create(t.scheme(), {{"venue", "XNAS"}, {"t", unit_value}}).value();
+  }
+  std::vector<std::string> partition_paths(const Table& t) {
+    std::vector<std::string> out;
+    const auto parts = t.partitions().value();
+    for (const auto& p : parts) out.push_back(p.path);
+    return out;
+  }
+};
+
+TEST_F(RollingWriterTest, DateRollerSplitsRecordsByUtcDay) {
+  Table t = make(KeyType::Date);
+  std::vector<std::string> rolls;
+  ASSERT_OK_AND_ASSIGN(
+      auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0}),
+                               [&](const PartitionValues* from, const PartitionValues& to) {
+                                 rolls.push_back((from ? from->to_string(t.scheme()) : "-") + ">" +
+                                                 to.to_string(t.scheme()));
+                               }));
+  for (std::uint64_t i = 0; i < 72; ++i) ASSERT_OK(w.append(1, kDay0 + i * kHourNs, {}));
+  ASSERT_OK(w.finish());
+  EXPECT_EQ(partition_paths(t), (std::vector<std::string>{"venue=XNAS/t=2026-01-29",
+                                                          "venue=XNAS/t=2026-01-30",
+                                                          "venue=XNAS/t=2026-01-31"}));
+  EXPECT_EQ(w.stats().records, 72u);
+  EXPECT_EQ(w.stats().partitions_written, 3u);
+  EXPECT_EQ(w.stats().rolls, 2u);
+  ASSERT_EQ(rolls.size(), 3u);
+  EXPECT_EQ(rolls[0], "->venue=XNAS/t=2026-01-29");
+  EXPECT_EQ(rolls[1], "venue=XNAS/t=2026-01-29>venue=XNAS/t=2026-01-30");
+  const auto parts = t.partitions().value();
+  for (const auto& p : parts) EXPECT_EQ(p.record_count, 24u) << p.path;
+}
+
+TEST_F(RollingWriterTest, UtcOffsetShiftsTheDayBoundary) {
+  Table t = make(KeyType::Date, 330);  // +05:30
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  // 18:29:59.999999999Z is 23:59:59.999999999 local; 18:30Z is the next local day.
+  ASSERT_OK(w.append(1, kDay0 + 18 * kHourNs + 29 * 60'000'000'000ull + 59'999'999'999ull, {}));
+  ASSERT_OK(w.append(1, kDay0 + 18 * kHourNs + 30 * 60'000'000'000ull, {}));
+  ASSERT_OK(w.finish());
+  EXPECT_EQ(partition_paths(t), (std::vector<std::string>{"venue=XNAS/t=2026-01-29",
+                                                          "venue=XNAS/t=2026-01-30"}));
+}
+
+TEST_F(RollingWriterTest, HourAndMinuteRollers) {
+  {
+    Table t = make(KeyType::Hour);
+    ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<HourRoller>("t"), base(t, Hour{0})));
+    for (std::uint64_t i = 0; i < 6; ++i) ASSERT_OK(w.append(1, kDay0 + i * kHourNs / 2, {}));
+    ASSERT_OK(w.finish());
+    EXPECT_EQ(partition_paths(t).size(), 3u);
+    EXPECT_EQ(partition_paths(t)[2], "venue=XNAS/t=2026-01-29T02");
+  }
+  std::filesystem::remove_all(tmp_.sub("t"));
+  Table t = make(KeyType::Minute, -60);
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<MinuteRoller>("t"), base(t, Minute{0})));
+  ASSERT_OK(w.append(1, kDay0 + 30'000'000'000ull, {}));
+  ASSERT_OK(w.append(1, kDay0 + 90'000'000'000ull, {}));
+  ASSERT_OK(w.finish());
+  EXPECT_EQ(partition_paths(t), (std::vector<std::string>{"venue=XNAS/t=2026-01-28T23%3A00",
+                                                          "venue=XNAS/t=2026-01-28T23%3A01"}));
+}
+
+TEST_F(RollingWriterTest, RollingBackwardsIsRefusedWhenValidating) {
+  Table t = make(KeyType::Date);
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  ASSERT_OK(w.append(1, kDay0 + kDayNs, {}));
+  auto back = w.append(1, kDay0, {});
+  EXPECT_ERROR(back, Errc::InvalidArgument);
+  EXPECT_NE(back.error().message().find("2026-01-29"), std::string::npos) << back.error().message();
+  EXPECT_NE(back.error().message().find("2026-01-30"), std::string::npos);
+  EXPECT_EQ(w.stats().records, 1u);
+}
+
+TEST_F(RollingWriterTest, WithoutValidationAnOlderPartitionIsReopenedAndContinued) {
+  Table t = make(KeyType::Date, 0, false);
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  ASSERT_OK_AND_ASSIGN(auto a0, w.append(1, kDay0 + 1, {}));
+  ASSERT_OK_AND_ASSIGN(auto a1, w.append(1, kDay0 + 2, {}));
+  ASSERT_OK_AND_ASSIGN(auto b0, w.append(1, kDay0 + kDayNs, {}));
+  ASSERT_OK_AND_ASSIGN(auto a2, w.append(1, kDay0 + 3, {}));  // back to day 0
+  EXPECT_EQ(a0, 0u);
+  EXPECT_EQ(a1, 1u);
+  EXPECT_EQ(b0, 0u);
+  EXPECT_EQ(a2, 2u) << "the older partition continues its sequence";
+  ASSERT_OK(w.finish());
+  EXPECT_EQ(w.stats().partitions_written, 2u);
+  EXPECT_EQ(w.stats().rolls, 2u);
+  ASSERT_OK_AND_ASSIGN(auto reader, t.reader(base(t, Date{20482})));  // 2026-01-29
+  RecordView v;
+  std::vector<std::uint64_t> ts;
+  while (reader.next(v) == Step::Record) ts.push_back(v.timestamp_ns);
+  EXPECT_EQ(ts, (std::vector<std::uint64_t>{kDay0 + 1, kDay0 + 2, kDay0 + 3}));
+}
+
+TEST_F(RollingWriterTest, CustomRollerFromAnyCallable) {
+  Table t = make(KeyType::Date);
+  auto roller = std::make_unique<CustomRoller>("venue", [](std::uint64_t ts) -> Result<PartitionValue> {
+    return PartitionValue(ts % 2 ? "ODD" : "EVEN");
+  });
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::move(roller), base(t, Date{20482})));
+  ASSERT_OK(w.append(1, 2, {}));  // EVEN
+  ASSERT_OK(w.append(1, 3, {}));  // ODD sorts after EVEN: a forward roll
+  EXPECT_ERROR(w.append(1, 4, {}), Errc::InvalidArgument);  // back to EVEN
+  ASSERT_OK(w.finish());
+  EXPECT_EQ(partition_paths(t), (std::vector<std::string>{"venue=EVEN/t=2026-01-29",
+                                                          "venue=ODD/t=2026-01-29"}));
+}
+
+TEST_F(RollingWriterTest, RollerKeyAndTypeAreChecked) {
+  Table t = make(KeyType::Date);
+  EXPECT_ERROR(t.rolling_writer(std::make_unique<DateRoller>("nope"), base(t, Date{0})),
+               Errc::InvalidArgument);
+  EXPECT_ERROR(t.rolling_writer(std::make_unique<HourRoller>("t"), base(t, Date{0})),
+               Errc::InvalidArgument);
+  auto wrong = std::make_unique<CustomRoller>("venue", [](std::uint64_t) -> Result<PartitionValue> {
+    return PartitionValue(std::int64_t{5});
+  });
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::move(wrong), base(t, Date{0})));
+  EXPECT_ERROR(w.append(1, 1, {}), Errc::InvalidArgument);
+}
+
+}  // namespace
+}  // namespace chronicle

@@ -1,0 +1,182 @@
+#include <chronicle/table/table.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/files.hpp"
+#include "support/status_matchers.hpp"
+#include "support/temp_dir.hpp"
+
+namespace chronicle {
+namespace {
+
+using test::TempDirTest;
+
+PartitionScheme venue_date() {
+  return PartitionScheme::create({{"venue", KeyType::String, 0}, {"date", KeyType::Date, 330}})
+      .value();
+}
+
+class TableMetadataTest : public TempDirTest {
+ protected:
+  std::string root() const { return tmp_.sub("t"); }
+  std::string meta() const { return root() + "/_table.json"; }
+  std::string valid_text() {
+    std::filesystem::remove_all(root());
+    TableConfig c;
+    c.compression_policy = CompressionPolicy::idle_after(7, true);
+    EXPECT_OK(Table::create(root(), venue_date(), c));
+    const auto bytes = test::read_file(meta());
+    return std::string(bytes.begin(), bytes.end());
+  }
+  // Installs `text` as _table.json and expects open() to refuse it without
+  // changing it.
+  void expect_refused(const std::string& text, const std::string& what,
+                      const std::string& fragment = "") {
+    test::write_file(meta(), std::vector<char>(text.begin(), text.end()));
+    auto t = Table::open(root());
+    ASSERT_FALSE(t) << what;
+    EXPECT_TRUE(t.error().code() == Errc::Corruption || t.error().code() == Errc::Unsupported)
+        << what << ": " << t.error().to_string();
+    EXPECT_NE(t.error().message().find("_table.json"), std::string::npos) << what;
+    if (!fragment.empty()) {
+      EXPECT_NE(t.error().message().find(fragment), std::string::npos)
+          << what << ": " << t.error().message();
+    }
+    const auto after = test::read_file(meta());
+    EXPECT_EQ(std::string(after.begin(), after.end()), text) << what << ": file changed";
+  }
+};
+
+TEST_F(TableMetadataTest, CreateThenOpenRoundTripsSchemeAndConfig) {
+  TableConfig c;
+  c.segment_size = 1 << 20;
+  c.index_stride = 17;
+  c.validate_partition_order = false;
+  c.timestamp_order = TimestampOrder::Permissive;
+  c.compression_policy = CompressionPolicy::size_threshold(12345);
+  c.compression_level = -3;
+  c.compression_block_size = 65536;
+  c.track_access = true;
+  c.sync_on_seal = true;
+  c.file_mode = 0640;
+  c.dir_mode = 0750;
+  ASSERT_OK_AND_ASSIGN(auto created, Table::create(root(), venue_date(), c));
+  ASSERT_OK_AND_ASSIGN(auto t, Table::open(root() + "/"));
+  EXPECT_EQ(t.scheme(), venue_date());
+  EXPECT_EQ(t.scheme().keys()[1].utc_offset_minutes, 330);
+  EXPECT_EQ(t.config().segment_size, c.segment_size);
+  EXPECT_EQ(t.config().index_stride, 17u);
+  EXPECT_FALSE(t.config().validate_partition_order);
+  EXPECT_EQ(t.config().timestamp_order, TimestampOrder::Permissive);
+  EXPECT_EQ(t.config().compression_policy, c.compression_policy);
+  EXPECT_EQ(t.config().compression_level, -3);
+  EXPECT_EQ(t.config().compression_block_size, 65536u);
+  EXPECT_TRUE(t.config().track_access);
+  EXPECT_TRUE(t.config().sync_on_seal);
+  EXPECT_EQ(t.config().file_mode, 0640u);
+  EXPECT_EQ(t.config().dir_mode, 0750u);
+  EXPECT_EQ(t.created_ns(), created.created_ns());
+}
+
+TEST_F(TableMetadataTest, CreateOnAnExistingTableRefusesAndLeavesItAlone) {
+  const std::string text = valid_text();
+  auto again = Table::create(root(), venue_date(), TableConfig{});
+  EXPECT_ERROR(again, Errc::InvalidArgument);
+  const auto after = test::read_file(meta());
+  EXPECT_EQ(std::string(after.begin(), after.end()), text);
+}
+
+TEST_F(TableMetadataTest, CreateRefusesInvalidInputsAndCreatesNothing) {
+  TableConfig c;
+  c.index_stride = 0;
+  EXPECT_ERROR(Table::create(root(), venue_date(), c), Errc::InvalidArgument);
+  c = {};
+  c.compression_policy = CompressionPolicy::custom([](const SegmentInfo&, std::uint64_t) { return true; });
+  EXPECT_ERROR(Table::create(root(), venue_date(), c), Errc::InvalidArgument);
+  EXPECT_ERROR(Table::create(root(), PartitionScheme{}, TableConfig{}), Errc::InvalidArgument);
+  EXPECT_FALSE(test::exists(root()));
+  test::write_file(tmp_.sub("file"), {'x'});
+  EXPECT_ERROR(Table::create(tmp_.sub("file"), venue_date(), TableConfig{}), Errc::InvalidArgument);
+  EXPECT_ERROR(Table::create(tmp_.sub("no/parent"), venue_date(), TableConfig{}), Errc::NotFound);
+}
+
+TEST_F(TableMetadataTest, OpenOfAMissingTableIsNotFound) {
+  EXPECT_ERROR(Table::open(tmp_.sub("nothing")), Errc::NotFound);
+  std::filesystem::create_directory(root());
+  auto t = Table::open(root());
+  EXPECT_ERROR(t, Errc::NotFound);
+  EXPECT_NE(t.error().message().find("no _table.json"), std::string::npos);
+}
+
+TEST_F(TableMetadataTest, EveryPrefixOfAValidFileIsRefused) {
+  const std::string text = valid_text();
+  // The last byte is a newline: the prefix without it is still valid JSON.
+  for (std::size_t len = 0; len + 1 < text.size(); ++len) {
+    expect_refused(text.substr(0, len), "prefix " + std::to_string(len));
+    if (HasFailure()) return;
+  }
+}
+
+TEST_F(TableMetadataTest, DamagedVariantsAreRefusedWithAClearError) {
+  const std::string text = valid_text();
+  auto replace = [&](const std::string& from, const std::string& to) {
+    std::string t = text;
+    const auto at = t.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return t.replace(at, from.size(), to);
+  };
+  expect_refused("", "empty", "invalid JSON");
+  expect_refused(std::string(4037, '\0'), "NULs");
+  expect_refused(text + std::string(16, '\0'), "trailing NULs", "NUL byte");
+  expect_refused(text + "garbage", "trailing garbage");
+  expect_refused("\xEF\xBB\xBF" + text, "BOM", "byte order mark");
+  expect_refused(replace("\"venue\"", "\"ven\xFF\xFEue\""), "invalid UTF-8");
+  expect_refused(replace("\"format_version\": 1,", "\"format_version\": 1, \"format_version\": 1,"),
+                 "duplicate", "duplicate key");
+  expect_refused(replace("\"index_stride\": 64", "\"index_stride\": \"64\""), "wrong type",
+                 "config.index_stride");
+  expect_refused(replace("\"index_stride\": 64,", ""), "missing field", "config.index_stride");
+  expect_refused(replace("\"format_version\": 1", "\"format_version\": 2"), "newer version",
+                 "newer version");
+  expect_refused(replace("\"date\"", "\"venue\""), "duplicate key name");
+  expect_refused(replace("\"name\": \"venue\"", "\"name\": \"\""), "empty key name");
+  expect_refused(replace("\"type\": \"string\"", "\"type\": \"float\""), "unknown key type");
+  expect_refused(replace("\"segment_size\": 67108864", "\"segment_size\": -1"), "negative",
+                 "config.segment_size");
+  expect_refused(replace("\"segment_size\": 67108864", "\"segment_size\": 1e300"), "1e300",
+                 "config.segment_size");
+  expect_refused(replace("\"segment_size\": 67108864", "\"segment_size\": 4096.5"), "fractional",
+                 "config.segment_size");
+  expect_refused(replace("\"days\": 7", "\"days\": 0"), "policy days", "compression_policy.days");
+  expect_refused(replace("\"utc_offset\": \"+05:30\"", "\"utc_offset\": \"+25:00\""), "offset");
+  expect_refused(replace("\"file_mode\": \"0644\"", "\"file_mode\": \"0666\""), "world-writable");
+}
+
+TEST_F(TableMetadataTest, UnknownFieldsAreAccepted) {
+  std::string text = valid_text();
+  text.insert(1, "\n  \"written_by\": \"a newer minor version\",");
+  test::write_file(meta(), std::vector<char>(text.begin(), text.end()));
+  EXPECT_OK(Table::open(root()));
+}
+
+TEST_F(TableMetadataTest, ResourceBombsAreRefusedQuickly) {
+  valid_text();
+  test::truncate_file(meta(), 100ull << 20);  // a sparse 100 MiB file
+  auto big = Table::open(root());
+  EXPECT_ERROR(big, Errc::Corruption);
+  EXPECT_NE(big.error().message().find("limited to"), std::string::npos);
+  expect_refused(std::string(100'000, '['), "deep nesting", "nests deeper");
+  expect_refused("{\"format\": \"" + std::string(10'000'000, 'x') + "\"}", "10 MB string");
+}
+
+TEST_F(TableMetadataTest, ASymlinkedMetadataFileIsRefused) {
+  valid_text();
+  std::filesystem::rename(meta(), tmp_.sub("elsewhere.json"));
+  std::filesystem::create_symlink(tmp_.sub("elsewhere.json"), meta());
+  EXPECT_FALSE(Table::open(root()));
+}
+
+}  // namespace
+}  // namespace chronicle

@@ -1,0 +1,246 @@
+// TimeSeriesWriter's index and TimeSeriesReader's seeks, checked against a
+// brute-force scan on hot, cold and mixed partitions.
+#include <chronicle/compression/segment_compression.hpp>
+#include <chronicle/segment/segment_store.hpp>
+#include <chronicle/table/reader/time_series_reader.hpp>
+#include <chronicle/table/writer/time_series_writer.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "support/files.hpp"
+#include "support/status_matchers.hpp"
+#include "support/temp_dir.hpp"
+
+namespace chronicle {
+namespace {
+
+using test::TempDirTest;
+
+struct Written {
+  std::uint64_t seq;
+  std::uint64_t ts;
+};
+
+class TimeSeriesTest : public TempDirTest {
+ protected:
+  std::string dir() const { return tmp_.sub("p"); }
+  TimeSeriesOptions opts(std::uint32_t stride = 4) const {
+    TimeSeriesOptions o;
+    o.log.segment_size = 8192;
+    o.index_stride = stride;
+    return o;
+  }
+  // Writes n records with runs of equal timestamps longer than the stride.
+  std::vector<Written> write(std::uint64_t n, std::uint32_t stride = 4, std::uint64_t seed = 1) {
+    auto w = TimeSeriesWriter::open(dir(), opts(stride));
+    EXPECT_OK(w);
+    std::mt19937_64 rng(seed);
+    std::vector<Written> out;
+    std::uint64_t ts = 1'000'000;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      if (rng() % 3 == 0) ts += 1 + rng() % 1000;  // runs of equal timestamps
+      auto seq = w->append(1, ts, std::vector<std::byte>(rng() % 100));
+      EXPECT_OK(seq);
+      out.push_back({*seq, ts});
+    }
+    EXPECT_OK(w->close());
+    return out;
+  }
+  // The brute-force answer: index of the first record with ts >= target.
+  static std::size_t first_at_or_after(const std::vector<Written>& all, std::uint64_t target) {
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (all[i].ts >= target) return i;
+    }
+    return all.size();
+  }
+  void check_seeks(const std::vector<Written>& all, const std::string& what) {
+    ASSERT_OK_AND_ASSIGN(auto reader, TimeSeriesReader::open(dir()));
+    std::vector<std::uint64_t> targets = {0, all.front().ts - 1, all.front().ts, all.back().ts,
+                                          all.back().ts + 1, UINT64_MAX, INT64_MAX};
+    for (const auto& w : all) {
+      if (w.seq % 7 == 0) {
+        targets.push_back(w.ts);
+        targets.push_back(w.ts + 1);
+        targets.push_back(w.ts - 1);
+      }
+    }
+    for (std::uint64_t target : targets) {
+      ASSERT_OK_AND_ASSIGN(auto result, reader.seek_timestamp(target));
+      const std::size_t want = first_at_or_after(all, target);
+      RecordView v;
+      const Step step = reader.next(v);
+      if (want == all.size()) {
+        EXPECT_EQ(result, SeekResult::EndOfLog) << what << " target " << target;
+        EXPECT_EQ(step, Step::NothingYet) << what << " target " << target;
+        continue;
+      }
+      EXPECT_EQ(result, target < all.front().ts ? SeekResult::BeforeStart : SeekResult::Found)
+          << what << " target " << target;
+      ASSERT_EQ(step, Step::Record) << what << " target " << target << ": "
+                                    << reader.status().error().to_string();
+      EXPECT_EQ(v.seq, all[want].seq) << what << " target " << target;
+      EXPECT_EQ(v.timestamp_ns, all[want].ts);
+    }
+  }
+};
+
+TEST_F(TimeSeriesTest, WritesAnIndexPerSealedSegment) {
+  const auto all = write(400, 4);
+  ASSERT_OK_AND_ASSIGN(auto segments, list_segments(dir()));
+  ASSERT_GE(segments.size(), 3u);
+  std::uint64_t records = 0;
+  for (const auto& s : segments) {
+    ASSERT_OK_AND_ASSIGN(auto index, read_segment_index(FileSystem::system(), dir(), s.id));
+    EXPECT_EQ(index.stride, 4u);
+    EXPECT_EQ(index.entries.size(), (index.record_count + 3) / 4);
+    EXPECT_EQ(index.entries.front().seq, index.base_seq);
+    EXPECT_EQ(index.entries.front().offset, kSegmentHeaderSize);
+    EXPECT_TRUE(index.ordered);
+    records += index.record_count;
+  }
+  EXPECT_EQ(records, all.size());
+}
+
+TEST_F(TimeSeriesTest, SeeksMatchABruteForceScanHotColdAndMixed) {
+  const auto all = write(600, 4);
+  check_seeks(all, "hot");
+  ASSERT_OK_AND_ASSIGN(auto segments, list_segments(dir()));
+  SegmentCompressionOptions c;
+  c.seekable.block_size = 4096;
+  for (std::size_t i = 0; i < segments.size(); i += 2) ASSERT_OK(compress_segment(dir(), segments[i].id, c));
+  check_seeks(all, "mixed");
+  for (std::size_t i = 1; i < segments.size(); i += 2) ASSERT_OK(compress_segment(dir(), segments[i].id, c));
+  check_seeks(all, "cold");
+}
+
+TEST_F(TimeSeriesTest, EqualTimestampsLongerThanTheStrideSeekToTheFirst) {
+  auto w = TimeSeriesWriter::open(dir(), opts(2));
+  ASSERT_OK(w);
+  std::vector<Written> all;
+  for (std::uint64_t i = 0; i < 50; ++i) {
+    const std::uint64_t ts = i < 5 ? 100 : (i < 45 ? 200 : 300);
+    ASSERT_OK_AND_ASSIGN(auto seq, w->append(1, ts, std::vector<std::byte>(200)));
+    all.push_back({seq, ts});
+  }
+  ASSERT_OK(w->close());
+  check_seeks(all, "runs");
+  ASSERT_OK_AND_ASSIGN(auto reader, TimeSeriesReader::open(dir()));
+  ASSERT_OK(reader.seek_timestamp(200));
+  RecordView v;
+  ASSERT_EQ(reader.next(v), Step::Record);
+  EXPECT_EQ(v.seq, 5u);
+}
+
+TEST_F(TimeSeriesTest, DamagedOrMissingIndexesMakeSeeksSlowerNeverWrong) {
+  const auto all = write(500, 4);
+  ASSERT_OK_AND_ASSIGN(auto segments, list_segments(dir()));
+  ASSERT_GE(segments.size(), 4u);
+  // Missing, truncated, another segment's, and an index whose entries lie.
+  std::filesystem::remove(segment_index_path(dir(), segments[0].id));
+  test::truncate_file(segment_index_path(dir(), segments[1].id), 70);
+  std::filesystem::copy_file(segment_index_path(dir(), segments[3].id),
+                             segment_index_path(dir(), segments[2].id),
+                             std::filesystem::copy_options::overwrite_existing);
+  ASSERT_OK_AND_ASSIGN(auto lying, read_segment_index(FileSystem::system(), dir(), segments[3].id));
+  for (auto& e : lying.entries) e.offset += 8;  // points into the middle of records
+  ASSERT_OK(write_segment_index(FileSystem::system(), dir(), lying, 0644, false));
+  check_seeks(all, "damaged indexes");
+}
+
+TEST_F(TimeSeriesTest, StrictOrderRefusesABackwardTimestampNamingBoth) {
+  ASSERT_OK_AND_ASSIGN(auto w, TimeSeriesWriter::open(dir(), opts()));
+  ASSERT_OK(w.append(1, 500, {}));
+  auto r = w.append(1, 499, {});
+  EXPECT_ERROR(r, Errc::InvalidArgument);
+  EXPECT_NE(r.error().message().find("499"), std::string::npos);
+  EXPECT_NE(r.error().message().find("500"), std::string::npos);
+  ASSERT_OK(w.append(1, 500, {}));  // equal is fine
+  EXPECT_EQ(w.next_seq(), 2u);
+}
+
+TEST_F(TimeSeriesTest, StrictOrderHoldsAcrossReopen) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, TimeSeriesWriter::open(dir(), opts()));
+    ASSERT_OK(w.append(1, 500, {}));
+  }
+  ASSERT_OK_AND_ASSIGN(auto w, TimeSeriesWriter::open(dir(), opts()));
+  EXPECT_EQ(w.last_timestamp(), std::optional<std::uint64_t>(500));
+  EXPECT_ERROR(w.append(1, 10, {}), Errc::InvalidArgument);
+}
+
+TEST_F(TimeSeriesTest, PermissiveOrderFlagsTheSegmentAndSeeksStillMatchBruteForce) {
+  TimeSeriesOptions o = opts();
+  o.timestamp_order = TimestampOrder::Permissive;
+  std::vector<Written> all;
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, TimeSeriesWriter::open(dir(), o));
+    std::mt19937_64 rng(9);
+    for (int i = 0; i < 300; ++i) {
+      const std::uint64_t ts = 1000 + rng() % 5000;
+      ASSERT_OK_AND_ASSIGN(auto seq, w.append(1, ts, std::vector<std::byte>(rng() % 120)));
+      all.push_back({seq, ts});
+    }
+  }
+  ASSERT_OK_AND_ASSIGN(auto segments, list_segments(dir()));
+  ASSERT_OK_AND_ASSIGN(auto index, read_segment_index(FileSystem::system(), dir(), segments[0].id));
+  EXPECT_FALSE(index.ordered);
+  // "First record in sequence order with ts >= target".
+  ASSERT_OK_AND_ASSIGN(auto reader, TimeSeriesReader::open(dir()));
+  for (std::uint64_t target = 900; target < 6100; target += 97) {
+    ASSERT_OK(reader.seek_timestamp(target));
+    const std::size_t want = first_at_or_after(all, target);
+    RecordView v;
+    const Step step = reader.next(v);
+    if (want == all.size()) {
+      EXPECT_EQ(step, Step::NothingYet);
+    } else {
+      ASSERT_EQ(step, Step::Record);
+      EXPECT_EQ(v.seq, all[want].seq) << target;
+    }
+  }
+}
+
+TEST_F(TimeSeriesTest, AMissingIndexIsRebuiltWhenTheWriterReopens) {
+  write(300, 4);
+  ASSERT_OK_AND_ASSIGN(auto segments, list_segments(dir()));
+  const std::string idx = segment_index_path(dir(), segments[0].id);
+  const auto before = test::read_file(idx);
+  std::filesystem::remove(idx);
+  { ASSERT_OK(TimeSeriesWriter::open(dir(), opts(4))); }
+  EXPECT_EQ(test::read_file(idx), before);
+}
+
+TEST_F(TimeSeriesTest, ExtremeTimestampsAreStoredAndFound) {
+  ASSERT_OK_AND_ASSIGN(auto w, TimeSeriesWriter::open(dir(), opts()));
+  std::vector<Written> all;
+  for (std::uint64_t ts : std::vector<std::uint64_t>{0, 0, 1, INT64_MAX, UINT64_MAX}) {
+    ASSERT_OK_AND_ASSIGN(auto seq, w.append(1, ts, {}));
+    all.push_back({seq, ts});
+  }
+  ASSERT_OK(w.close());
+  check_seeks(all, "extremes");
+}
+
+TEST_F(TimeSeriesTest, LiveSegmentIsSeekedByScanning) {
+  ASSERT_OK_AND_ASSIGN(auto w, TimeSeriesWriter::open(dir(), opts()));
+  std::vector<Written> all;
+  for (std::uint64_t i = 0; i < 30; ++i) {
+    ASSERT_OK_AND_ASSIGN(auto seq, w.append(1, 1000 + i * 10, std::vector<std::byte>(50)));
+    all.push_back({seq, 1000 + i * 10});
+  }
+  check_seeks(all, "live");
+  ASSERT_OK_AND_ASSIGN(auto reader, TimeSeriesReader::open(dir()));
+  ASSERT_OK_AND_ASSIGN(auto r, reader.seek_timestamp(5000));
+  EXPECT_EQ(r, SeekResult::EndOfLog);
+  RecordView v;
+  EXPECT_EQ(reader.next(v), Step::NothingYet);
+  ASSERT_OK(w.append(1, 6000, {}));
+  ASSERT_EQ(reader.next(v), Step::Record);  // tails from the end
+  EXPECT_EQ(v.timestamp_ns, 6000u);
+}
+
+}  // namespace
+}  // namespace chronicle
