@@ -4,7 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sys/sysmacros.h>
+
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <chronicle/core/errors.hpp>
@@ -12,12 +16,30 @@
 namespace chronicle {
 
 namespace {
-// Reads the pid the holder wrote, for the message; "unknown" if unreadable.
+// The pid of the process holding the flock on `fd`'s file, from the
+// kernel's /proc/locks (lines like "1: FLOCK ADVISORY WRITE 1234 fd:01:5678 0
+// EOF", the device in hex, the inode in decimal). The pid in the file itself
+// may still be the previous holder's: the holder writes it only after it has
+// taken the lock.
 std::string read_holder_pid(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) == 0) {
+    const std::string id = fmt::format("{:02x}:{:02x}:{}", major(st.st_dev), minor(st.st_dev),
+                                       static_cast<unsigned long>(st.st_ino));
+    std::ifstream locks("/proc/locks");
+    std::string line;
+    while (std::getline(locks, line)) {
+      std::istringstream fields(line);
+      std::string number, kind, mode, access, pid, file;
+      if (fields >> number >> kind >> mode >> access >> pid >> file && kind == "FLOCK" &&
+          file == id && pid != "-1" && pid != "0") {
+        return pid;
+      }
+    }
+  }
   char buf[32] = {};
-  ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
-  if (n <= 0) return "unknown";
-  long pid = std::strtol(buf, nullptr, 10);
+  const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  const long pid = n > 0 ? std::strtol(buf, nullptr, 10) : 0;
   return pid > 0 ? std::to_string(pid) : std::string("unknown");
 }
 }  // namespace

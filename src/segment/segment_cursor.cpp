@@ -55,7 +55,7 @@ CursorStep SegmentCursor::refill_or_end(std::uint64_t need, RecordView& out) noe
       // last record slot of a segment may be shorter than a record header.
       const std::byte* p = window_.data + (offset_ - window_.begin);
       const std::uint32_t commit = load_commit_acquire(p);
-      if (commit == kCommitNone) return at_uncommitted();
+      if (commit == kCommitNone) return at_uncommitted(p, out);
       if (commit == kEndOfSegment) return at_end_marker();
       if (offset_ + need <= window_.end) return decode(p, commit, out);
     }
@@ -73,21 +73,26 @@ CursorStep SegmentCursor::refill_or_end(std::uint64_t need, RecordView& out) noe
                          size > offset_ ? size - offset_ : 0));
 }
 
-CursorStep SegmentCursor::at_uncommitted() noexcept {
+CursorStep SegmentCursor::at_uncommitted(const std::byte* p, RecordView& out) noexcept {
   // A live segment simply has nothing more yet. A sealed one must not have a
   // hole before its end: that is a damaged commit word, never "end of log".
   const SegmentHeader h = source_->header();
-  if (is_sealed(h)) {
-    if (offset_ == h.end_of_data) {
-      return fail(corruption(source_->path(), offset_,
-                             "sealed segment has no end-of-segment marker at its end_of_data"));
-    }
+  if (!is_sealed(h)) return CursorStep::NothingYet;
+  // The writer may have committed this record (or stored the end marker) and
+  // sealed the segment after our load of the commit word. The seal is
+  // published after every commit word and the end marker, and the header was
+  // just read with an acquire load, so the commit word is final now.
+  const std::uint32_t commit = load_commit_acquire(p);
+  if (commit == kEndOfSegment) return at_end_marker();
+  if (commit != kCommitNone) return decode(p, commit, out);
+  if (offset_ == h.end_of_data) {
     return fail(corruption(source_->path(), offset_,
-                           "uncommitted record inside a sealed segment (end_of_data {}, {} "
-                           "records expected from seq {})",
-                           h.end_of_data, h.record_count, h.base_seq));
+                           "sealed segment has no end-of-segment marker at its end_of_data"));
   }
-  return CursorStep::NothingYet;
+  return fail(corruption(source_->path(), offset_,
+                         "uncommitted record inside a sealed segment (end_of_data {}, {} "
+                         "records expected from seq {})",
+                         h.end_of_data, h.record_count, h.base_seq));
 }
 
 CursorStep SegmentCursor::at_end_marker() noexcept {

@@ -124,7 +124,7 @@ class SealRaceTest : public ::testing::Test {
   SegmentCursor cursor_;
 };
 
-TEST_F(SealRaceTest, DISABLED_RecordCommittedAndSealedAfterTheCommitLoadIsRead) {
+TEST_F(SealRaceTest, RecordCommittedAndSealedAfterTheCommitLoadIsRead) {
   // The cursor finds no record 1 yet; before it reads the header, the writer
   // appends record 1 and rolls.
   racing_->before = [&] {
@@ -140,7 +140,7 @@ TEST_F(SealRaceTest, DISABLED_RecordCommittedAndSealedAfterTheCommitLoadIsRead) 
   EXPECT_EQ(view.seq, 1u);
 }
 
-TEST_F(SealRaceTest, DISABLED_EndMarkerStoredAndSealedAfterTheCommitLoadEndsTheSegment) {
+TEST_F(SealRaceTest, EndMarkerStoredAndSealedAfterTheCommitLoadEndsTheSegment) {
   // The cursor finds nothing after record 0; before it reads the header, the
   // writer rolls, ending segment 0 right there.
   racing_->before = [&] { roll(); };
@@ -160,7 +160,7 @@ TEST_F(SealRaceTest, DISABLED_EndMarkerStoredAndSealedAfterTheCommitLoadEndsTheS
 // the test plays the holder: it takes the flock while the file still names
 // the last writer, a child that has exited, and writes its own pid 100 ms
 // later, as a holder descheduled between its two steps would.
-TEST(LockPidBugTest, DISABLED_LockedErrorNamesTheHolderNotThePreviousOne) {
+TEST(LockPidBugTest, LockedErrorNamesTheHolderNotThePreviousOne) {
   ScratchDir tmp;
   const std::string dir = tmp.sub("log");
   Pipe pipe = Pipe::make();

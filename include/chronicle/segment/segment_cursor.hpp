@@ -55,7 +55,7 @@ class SegmentCursor {
 
  private:
   CursorStep refill_or_end(std::uint64_t need, RecordView& out) noexcept;
-  CursorStep at_uncommitted() noexcept;
+  CursorStep at_uncommitted(const std::byte* p, RecordView& out) noexcept;
   CursorStep at_end_marker() noexcept;
   CursorStep sealed_end(const SegmentHeader& h) noexcept;
   CursorStep bad_record(const RecordHeader& h, std::uint32_t len, std::uint32_t sum) noexcept;
@@ -84,7 +84,7 @@ inline CursorStep SegmentCursor::next(RecordView& out) noexcept {
 
 inline CursorStep SegmentCursor::decode(const std::byte* p, std::uint32_t commit,
                                         RecordView& out) noexcept {
-  if (commit == kCommitNone) [[unlikely]] return at_uncommitted();
+  if (commit == kCommitNone) [[unlikely]] return at_uncommitted(p, out);
   if (commit == kEndOfSegment) [[unlikely]] return at_end_marker();
   // The length is read once, from the loaded commit word, and bounds-checked
   // before use, so a concurrent change of the mapped bytes cannot widen it.
