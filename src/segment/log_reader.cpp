@@ -60,6 +60,23 @@ bool LogReader::enter_first_segment() noexcept {
   return enter_segment(segments->front().id, std::nullopt);
 }
 
+// Segment `missing` does not exist. That is "nothing yet" while it is the
+// newest id (the writer closed the log and has not reopened it), but a hole
+// if a later segment exists: then the log has lost a segment.
+void LogReader::check_gap_after(std::uint64_t missing) noexcept {
+  auto segments = list_segments(dir_);
+  if (!segments) return;
+  for (const SegmentEntry& e : *segments) {
+    if (e.id > missing) {
+      status_ = file_error(Errc::Corruption, dir_,
+                           "segment {} is missing: the log continues with segment {} (expected "
+                           "base_seq {})",
+                           missing, e.id, cursor_.next_seq());
+      return;
+    }
+  }
+}
+
 Step LogReader::next_slow(CursorStep step, RecordView& out) noexcept {
   if (!status_) return Step::Failed;
   for (;;) {
@@ -79,6 +96,7 @@ Step LogReader::next_slow(CursorStep step, RecordView& out) noexcept {
         // closed the log and has not reopened it yet.
         const std::uint64_t next_id = cursor_.source()->segment_id() + 1;
         if (!enter_segment(next_id, cursor_.next_seq())) {
+          if (status_) check_gap_after(next_id);
           return status_ ? Step::NothingYet : Step::Failed;
         }
         break;

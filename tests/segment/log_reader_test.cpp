@@ -305,6 +305,15 @@ TEST_F(LogReaderTest, ZeroByteSegmentInTheMiddleIsCorruption) {
   EXPECT_NE(got.status.error().message().find(segment_path(dir(), 1)), std::string::npos);
 }
 
+TEST_F(LogReaderTest, AMissingSegmentInTheMiddleIsCorruptionNotTheEnd) {
+  write_log(300);
+  ASSERT_EQ(::unlink(segment_path(dir(), 1).c_str()), 0);
+  auto got = test::read_back(dir(), 1);
+  EXPECT_EQ(got.last, Step::Failed);
+  EXPECT_NE(got.status.error().message().find("segment 1 is missing"), std::string::npos)
+      << got.status.error().message();
+}
+
 TEST_F(LogReaderTest, NextSegmentNotContinuingTheSequenceIsCorruption) {
   write_log(300);
   auto bytes = test::read_file(segment_path(dir(), 1));
