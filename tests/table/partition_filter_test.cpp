@@ -28,10 +28,10 @@ PartitionValue date(const char* text) { return PartitionValue::parse(KeyType::Da
 class PartitionFilterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    scheme_ = PartitionScheme::create({{"venue", KeyType::String, 0},
-                                       {"level", KeyType::Int, 0},
-                                       {"date", KeyType::Date, 0}})
-                  .value();
+    scheme_ =
+        PartitionScheme::create(
+            {{"venue", KeyType::String, 0}, {"level", KeyType::Int, 0}, {"date", KeyType::Date, 0}})
+            .value();
   }
 
   PartitionValues p(const char* venue, std::int64_t level, const char* day) const {
@@ -136,8 +136,8 @@ TEST_F(PartitionFilterTest, ValidateRefusesAnUnknownKey) {
   EXPECT_TRUE(IsInvalidArgument(F::exact("symbol", "AAPL").validate(scheme_),
                                 {"\"symbol\"", "venue, level, date"}));
   EXPECT_TRUE(IsInvalidArgument(F::in("sym\nbol", {}).validate(scheme_), {"\"sym\\x0abol\""}));
-  EXPECT_TRUE(IsInvalidArgument(F::range("x", std::nullopt, std::nullopt).validate(scheme_),
-                                {"\"x\""}));
+  EXPECT_TRUE(
+      IsInvalidArgument(F::range("x", std::nullopt, std::nullopt).validate(scheme_), {"\"x\""}));
 }
 
 TEST_F(PartitionFilterTest, ValidateRefusesAValueOfTheWrongType) {
@@ -159,16 +159,18 @@ TEST_F(PartitionFilterTest, ValidateLooksInsideCombinators) {
 
 TEST_F(PartitionFilterTest, ValidateAcceptsNesting64AndRefuses65) {
   F f = F::exact("level", 1);
-  for (int i = 0; i < 64; ++i) f = (i % 3 == 0) ? F::not_(f) : (i % 3 == 1) ? F::and_({f}) : F::or_({f});
+  for (int i = 0; i < 64; ++i)
+    f = (i % 3 == 0) ? F::not_(f) : (i % 3 == 1) ? F::and_({f}) : F::or_({f});
   EXPECT_OK(f.validate(scheme_));
   EXPECT_TRUE(IsInvalidArgument(F::not_(f).validate(scheme_), {"more than 64 levels"}));
-  EXPECT_TRUE(IsInvalidArgument(F::and_({F::all(), F::and_({f})}).validate(scheme_),
-                                {"more than 64"}));
+  EXPECT_TRUE(
+      IsInvalidArgument(F::and_({F::all(), F::and_({f})}).validate(scheme_), {"more than 64"}));
 }
 
 TEST_F(PartitionFilterTest, AMillionLevelFilterIsRefusedPrintedAndReleasedSafely) {
   F f = F::exact("level", 1);
-  for (int i = 0; i < 1'000'000; ++i) f = (i % 2 == 0) ? F::not_(std::move(f)) : F::and_({std::move(f)});
+  for (int i = 0; i < 1'000'000; ++i)
+    f = (i % 2 == 0) ? F::not_(std::move(f)) : F::and_({std::move(f)});
   EXPECT_TRUE(IsInvalidArgument(f.validate(scheme_), {"more than 64"}));
   EXPECT_NE(f.to_string().find("..."), std::string::npos);
   f = F::all();  // releases the chain; must not recurse a million frames
@@ -193,10 +195,10 @@ TEST_F(PartitionFilterTest, MovedFromFilterActsAsAll) {
 }
 
 TEST_F(PartitionFilterTest, ToStringIsReadable) {
-  EXPECT_EQ(F::and_({F::range("date", date("2026-01-27"), date("2026-01-29")),
-                     F::exact("venue", "XNAS")})
-                .to_string(),
-            "date in [2026-01-27, 2026-01-29] and venue = \"XNAS\"");
+  EXPECT_EQ(
+      F::and_({F::range("date", date("2026-01-27"), date("2026-01-29")), F::exact("venue", "XNAS")})
+          .to_string(),
+      "date in [2026-01-27, 2026-01-29] and venue = \"XNAS\"");
   EXPECT_EQ(F::all().to_string(), "all");
   EXPECT_EQ(F::in("level", {1, -2}).to_string(), "level in {1, -2}");
   EXPECT_EQ(F::in("level", {}).to_string(), "level in {}");
@@ -229,8 +231,10 @@ struct RefValue {
 
 int ref_compare(const RefValue& a, const RefValue& b) {
   switch (a.type) {
-    case KeyType::Int: return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
-    case KeyType::Date: return a.ymd < b.ymd ? -1 : a.ymd > b.ymd ? 1 : 0;
+    case KeyType::Int:
+      return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
+    case KeyType::Date:
+      return a.ymd < b.ymd ? -1 : a.ymd > b.ymd ? 1 : 0;
     default: {
       const auto* x = reinterpret_cast<const unsigned char*>(a.s.data());
       const auto* y = reinterpret_cast<const unsigned char*>(b.s.data());
@@ -251,7 +255,8 @@ struct RefFilter {
 
 bool ref_matches(const RefFilter& f, const std::vector<RefValue>& row) {
   switch (f.kind) {
-    case RefFilter::All: return true;
+    case RefFilter::All:
+      return true;
     case RefFilter::Exact:
     case RefFilter::In:
       return std::any_of(f.values.begin(), f.values.end(),
@@ -265,7 +270,8 @@ bool ref_matches(const RefFilter& f, const std::vector<RefValue>& row) {
     case RefFilter::Or:
       return std::any_of(f.parts.begin(), f.parts.end(),
                          [&](const RefFilter& p) { return ref_matches(p, row); });
-    case RefFilter::Not: return !ref_matches(f.parts.front(), row);
+    case RefFilter::Not:
+      return !ref_matches(f.parts.front(), row);
   }
   return false;
 }
@@ -294,9 +300,10 @@ class BruteForce {
     r.type = type;
     switch (type) {
       case KeyType::Int: {
-        static constexpr std::int64_t kEdges[] = {-101, -100, -11, -10, -9, -1, 0, 1, 2, 9, 10,
-                                                  11, 99, 100, 101, INT64_MIN, INT64_MAX};
-        r.i = next(2) ? kEdges[next(std::size(kEdges))] : static_cast<std::int64_t>(next(401)) - 200;
+        static constexpr std::int64_t kEdges[] = {
+            -101, -100, -11, -10, -9, -1, 0, 1, 2, 9, 10, 11, 99, 100, 101, INT64_MIN, INT64_MAX};
+        r.i =
+            next(2) ? kEdges[next(std::size(kEdges))] : static_cast<std::int64_t>(next(401)) - 200;
         return {PartitionValue::parse(type, fmt::format("{}", r.i)).value(), r};
       }
       case KeyType::Date: {
@@ -309,8 +316,8 @@ class BruteForce {
                 r};
       }
       default: {
-        static const std::string kStrings[] = {"", "a", "ab", "b", "B", "\x80", "a\x80", "9",
-                                               "10", std::string(1, '\0')};
+        static const std::string kStrings[] = {"",     "a",     "ab", "b",  "B",
+                                               "\x80", "a\x80", "9",  "10", std::string(1, '\0')};
         r.s = kStrings[next(std::size(kStrings))];
         return {PartitionValue(r.s), r};
       }
@@ -324,7 +331,8 @@ class BruteForce {
     r.key = next(s.size());
     const PartitionKey& key = s.keys()[r.key];
     switch (r.kind) {
-      case RefFilter::All: return {F::all(), r};
+      case RefFilter::All:
+        return {F::all(), r};
       case RefFilter::Exact: {
         auto [v, rv] = value(key.type);
         r.values.push_back(rv);

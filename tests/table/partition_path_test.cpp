@@ -135,9 +135,9 @@ TEST_F(PartitionPathTest, ValueEncodingTo256BytesIsRefused) {
   // 85 slashes escape to 255 bytes, plus one literal byte: 256.
   const std::string v = std::string(85, '/') + "a";
   ASSERT_EQ(escape_partition_value(v).size(), 256u);
-  EXPECT_TRUE(IsInvalidArgument(partition_path(venue_, venue(v)),
-                                {"partition key \"venue\"", "%2F%2F%2F", "262 bytes",
-                                 "at most 255 (NAME_MAX)"}));
+  EXPECT_TRUE(IsInvalidArgument(
+      partition_path(venue_, venue(v)),
+      {"partition key \"venue\"", "%2F%2F%2F", "262 bytes", "at most 255 (NAME_MAX)"}));
 }
 
 TEST_F(PartitionPathTest, DirectoryNameOf255BytesIsAcceptedAnd256Refused) {
@@ -145,8 +145,8 @@ TEST_F(PartitionPathTest, DirectoryNameOf255BytesIsAcceptedAnd256Refused) {
   expect_round_trip(std::string(249, 'a'));
   EXPECT_TRUE(IsInvalidArgument(partition_path(venue_, venue(std::string(250, 'a'))),
                                 {"256 bytes", "NAME_MAX"}));
-  EXPECT_TRUE(IsInvalidArgument(partition_path(venue_, venue(std::string(84, '\n'))),
-                                {"258 bytes"}));
+  EXPECT_TRUE(
+      IsInvalidArgument(partition_path(venue_, venue(std::string(84, '\n'))), {"258 bytes"}));
 }
 
 TEST_F(PartitionPathTest, LongestPathOfSixteenKeysStaysUnderPathMax) {
@@ -335,8 +335,8 @@ TEST_F(PartitionPathTest, ParseRefusesLowerCaseHex) {
 
 TEST_F(PartitionPathTest, ParseRefusesUnescapedBytes) {
   EXPECT_TRUE(IsInvalidArgument(parse_partition_path(venue_, "venue=A B"), {"0x20"}));
-  EXPECT_TRUE(IsInvalidArgument(parse_partition_path(venue_, "venue=A\nB"),
-                                {"\"venue=A\\x0aB\"", "0x0A"}));
+  EXPECT_TRUE(
+      IsInvalidArgument(parse_partition_path(venue_, "venue=A\nB"), {"\"venue=A\\x0aB\"", "0x0A"}));
   EXPECT_TRUE(IsInvalidArgument(parse_partition_path(venue_, "venue=\xc3\xa9"), {"0xC3"}));
 }
 
@@ -392,8 +392,8 @@ TEST_F(PartitionPathTest, ParseRefusesAComponentOver255Bytes) {
 }
 
 TEST_F(PartitionPathTest, ParseRefusesAPathOf4096Bytes) {
-  EXPECT_TRUE(IsInvalidArgument(parse_partition_path(venue_, std::string(4096, 'a')),
-                                {"PATH_MAX"}));
+  EXPECT_TRUE(
+      IsInvalidArgument(parse_partition_path(venue_, std::string(4096, 'a')), {"PATH_MAX"}));
 }
 
 TEST_F(PartitionPathTest, ParseComponentRefusesAKeyIndexOutOfRange) {
@@ -461,7 +461,7 @@ TEST_F(PartitionPathTest, RandomValuesRoundTripAndStayOneSafeComponent) {
 // Whatever unescape accepts is exactly what escape writes for its result, so
 // each value has one directory name.
 TEST(UnescapePartitionValueTest, RandomTextsAcceptedOnlyInCanonicalForm) {
-  static constexpr char kAlphabet[] = {'%', '2', 'E', 'F', 'A', '4', '1', 'e', 'f', 'Z',
+  static constexpr char kAlphabet[] = {'%', '2', 'E', 'F', 'A', '4', '1', 'e', 'f',  'Z',
                                        '.', '/', '=', 'a', '0', '_', '-', ' ', '\0', '\xff'};
   std::mt19937_64 rng(7);
   int accepted = 0;

@@ -126,7 +126,8 @@ TEST(PartitionSchemeTest, AcceptsOffsetsWithinADayOnDateLikeKeys) {
 }
 
 TEST(PartitionSchemeTest, RefusesAnOffsetOfADayOrMore) {
-  EXPECT_TRUE(IsInvalidArgument(one_key("d", KeyType::Date, 1440), {"\"d\"", "1440", "-1439 to 1439"}));
+  EXPECT_TRUE(
+      IsInvalidArgument(one_key("d", KeyType::Date, 1440), {"\"d\"", "1440", "-1439 to 1439"}));
   EXPECT_TRUE(IsInvalidArgument(one_key("d", KeyType::Hour, -1440), {"-1440"}));
   EXPECT_TRUE(IsInvalidArgument(one_key("d", KeyType::Minute, INT32_MIN), {"-1439 to 1439"}));
 }
@@ -174,8 +175,10 @@ TEST(UtcOffsetTest, RefusesOneDigitHour) {
 }
 
 TEST(UtcOffsetTest, RefusesOtherShapes) {
-  for (std::string text : {""s, "05:30"s, "+05:30 "s, " +05:30"s, "+05:3"s, "+05:300"s,
-                           "UTC"s, "+05\0" "30"s, "+a5:30"s, "+05-30"s}) {
+  for (std::string text : {""s, "05:30"s, "+05:30 "s, " +05:30"s, "+05:3"s, "+05:300"s, "UTC"s,
+                           "+05\0"
+                           "30"s,
+                           "+a5:30"s, "+05-30"s}) {
     EXPECT_TRUE(IsInvalidArgument(PartitionScheme::parse_utc_offset(text), {"expected +HH:MM"}))
         << text;
   }

@@ -23,8 +23,7 @@ template <class R>
   }
   for (std::string_view f : fragments) {
     if (e.message().find(f) == std::string::npos) {
-      return ::testing::AssertionFailure()
-             << "message lacks [" << f << "]: " << e.message();
+      return ::testing::AssertionFailure() << "message lacks [" << f << "]: " << e.message();
     }
   }
   // Messages are one printable line, whatever bytes the input held.

@@ -97,9 +97,9 @@ TEST(CalendarTest, EveryDayOfYears1To9999MatchesANaiveCalendar) {
 
 TEST(CalendarTest, CivilFromDaysIsDefinedForEveryInput) {
   int y = 0, m = 0, d = 0;
-  for (std::int64_t days : {std::numeric_limits<std::int64_t>::min(),
-                            std::numeric_limits<std::int64_t>::max(), std::int64_t{-1} << 50,
-                            std::int64_t{1} << 50}) {
+  for (std::int64_t days :
+       {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
+        std::int64_t{-1} << 50, std::int64_t{1} << 50}) {
     civil_from_days(days, y, m, d);
     EXPECT_GE(m, 1);
     EXPECT_LE(m, 12);
@@ -169,9 +169,9 @@ TEST(PartitionValueIntTest, RefusesEmptyAndLoneMinus) {
 
 TEST(PartitionValueIntTest, RefusesOtherNonDecimalForms) {
   for (std::string text : {"1.0"s, "0x10"s, "1_000"s, "--1"s, "1-"s, "\xd9\xa1"s, "5\0"s,
-                           "\0"s "5"s}) {
-    EXPECT_TRUE(IsInvalidArgument(PartitionValue::parse(KeyType::Int, text), {kIntForm}))
-        << text;
+                           "\0"s
+                           "5"s}) {
+    EXPECT_TRUE(IsInvalidArgument(PartitionValue::parse(KeyType::Int, text), {kIntForm})) << text;
   }
 }
 
@@ -225,11 +225,12 @@ TEST(PartitionValueDateTest, RefusesLeapDayOf2023) {
 }
 
 TEST(PartitionValueDateTest, RefusesOtherShapes) {
-  for (std::string text : {"2026-1-29"s, "2026/01/29"s, "20260129"s, "2026-01-29 "s,
-                           " 2026-01-29"s, "+2026-01-29"s, "2026-01-2a"s, "10000-01-01"s,
-                           "2026-01-29T00"s, ""s, "2026-01-\0" "9"s, "２０２６-01-29"s}) {
-    EXPECT_TRUE(IsInvalidArgument(PartitionValue::parse(KeyType::Date, text), {kDateForm}))
-        << text;
+  for (std::string text : {"2026-1-29"s, "2026/01/29"s, "20260129"s, "2026-01-29 "s, " 2026-01-29"s,
+                           "+2026-01-29"s, "2026-01-2a"s, "10000-01-01"s, "2026-01-29T00"s, ""s,
+                           "2026-01-\0"
+                           "9"s,
+                           "２０２６-01-29"s}) {
+    EXPECT_TRUE(IsInvalidArgument(PartitionValue::parse(KeyType::Date, text), {kDateForm})) << text;
   }
 }
 
@@ -243,16 +244,16 @@ TEST(PartitionValueHourTest, ParsesAndFormatsHours) {
 }
 
 TEST(PartitionValueHourTest, RefusesHour24) {
-  EXPECT_TRUE(IsInvalidArgument(PartitionValue::parse(KeyType::Hour, "2026-01-29T24"),
-                                {"hour value \"2026-01-29T24\"", "expected YYYY-MM-DDTHH",
-                                 "hour 00-23"}));
+  EXPECT_TRUE(
+      IsInvalidArgument(PartitionValue::parse(KeyType::Hour, "2026-01-29T24"),
+                        {"hour value \"2026-01-29T24\"", "expected YYYY-MM-DDTHH", "hour 00-23"}));
 }
 
 TEST(PartitionValueHourTest, RefusesOtherShapes) {
   for (std::string text : {"2026-01-29t05"s, "2026-01-29T5"s, "2026-01-29 05"s, "2026-01-29"s,
                            "2026-02-30T05"s, "2026-01-29T05:00"s, "2026-01-29T-1"s}) {
-    EXPECT_TRUE(IsInvalidArgument(PartitionValue::parse(KeyType::Hour, text),
-                                  {"expected YYYY-MM-DDTHH"}))
+    EXPECT_TRUE(
+        IsInvalidArgument(PartitionValue::parse(KeyType::Hour, text), {"expected YYYY-MM-DDTHH"}))
         << text;
   }
 }
@@ -266,9 +267,9 @@ TEST(PartitionValueMinuteTest, ParsesAndFormatsMinutes) {
 }
 
 TEST(PartitionValueMinuteTest, RefusesMinute60) {
-  EXPECT_TRUE(IsInvalidArgument(PartitionValue::parse(KeyType::Minute, "2026-01-29T10:60"),
-                                {"minute value \"2026-01-29T10:60\"",
-                                 "expected YYYY-MM-DDTHH:MM", "minute 00-59"}));
+  EXPECT_TRUE(IsInvalidArgument(
+      PartitionValue::parse(KeyType::Minute, "2026-01-29T10:60"),
+      {"minute value \"2026-01-29T10:60\"", "expected YYYY-MM-DDTHH:MM", "minute 00-59"}));
 }
 
 TEST(PartitionValueMinuteTest, RefusesHour24) {
@@ -285,6 +286,24 @@ TEST(PartitionValueMinuteTest, RefusesOtherShapes) {
   }
 }
 
+// Values built from counts outside years 0001-9999 still format without
+// overflow (UBSan checks), and their text does not parse back.
+TEST(PartitionValueCalendarTest, ExtremeCountsFormatWithoutOverflow) {
+  constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  for (PartitionValue v :
+       {PartitionValue(Date{kMin}), PartitionValue(Date{kMax}), PartitionValue(Hour{kMin}),
+        PartitionValue(Hour{kMax}), PartitionValue(Minute{kMin}), PartitionValue(Minute{kMax}),
+        PartitionValue(Date{days_of(1, 1, 1) - 1}),
+        PartitionValue(Date{days_of(9999, 12, 31) + 1})}) {
+    const std::string text = v.to_string();
+    EXPECT_FALSE(text.empty());
+    EXPECT_FALSE(PartitionValue::parse(v.type(), text).has_value()) << text;
+  }
+  EXPECT_EQ(PartitionValue(Date{days_of(1, 1, 1) - 1}).to_string(), "0000-12-31");
+  EXPECT_EQ(PartitionValue(Date{days_of(9999, 12, 31) + 1}).to_string(), "10000-01-01");
+}
+
 TEST(PartitionValueCalendarTest, RandomValuesRoundTripThroughText) {
   std::mt19937_64 rng(42);
   const std::int64_t first = days_of(1, 1, 1);
@@ -292,10 +311,10 @@ TEST(PartitionValueCalendarTest, RandomValuesRoundTripThroughText) {
   std::uniform_int_distribution<std::int64_t> day(first, last);
   for (int i = 0; i < 100000; ++i) {
     const std::int64_t d = day(rng);
-    for (PartitionValue v : {PartitionValue(Date{d}),
-                             PartitionValue(Hour{d * 24 + static_cast<std::int64_t>(rng() % 24)}),
-                             PartitionValue(Minute{d * 1440 +
-                                                   static_cast<std::int64_t>(rng() % 1440)})}) {
+    for (PartitionValue v :
+         {PartitionValue(Date{d}),
+          PartitionValue(Hour{d * 24 + static_cast<std::int64_t>(rng() % 24)}),
+          PartitionValue(Minute{d * 1440 + static_cast<std::int64_t>(rng() % 1440)})}) {
       auto back = PartitionValue::parse(v.type(), v.to_string());
       ASSERT_OK(back);
       ASSERT_EQ(*back, v) << v.to_string();
@@ -326,8 +345,8 @@ TEST(PartitionValueTest, ConstructorsPickTheType) {
 }
 
 TEST(PartitionValueTest, ParseRefusesAnUnknownType) {
-  EXPECT_TRUE(IsInvalidArgument(PartitionValue::parse(static_cast<KeyType>(9), "x"),
-                                {"key type 9"}));
+  EXPECT_TRUE(
+      IsInvalidArgument(PartitionValue::parse(static_cast<KeyType>(9), "x"), {"key type 9"}));
 }
 
 TEST(PartitionValueTest, IntsCompareNumericallyNotAsText) {

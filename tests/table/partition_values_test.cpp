@@ -17,10 +17,10 @@ using chronicle::testing::IsInvalidArgument;
 class PartitionValuesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    scheme_ = PartitionScheme::create({{"venue", KeyType::String, 0},
-                                       {"level", KeyType::Int, 0},
-                                       {"date", KeyType::Date, 0}})
-                  .value();
+    scheme_ =
+        PartitionScheme::create(
+            {{"venue", KeyType::String, 0}, {"level", KeyType::Int, 0}, {"date", KeyType::Date, 0}})
+            .value();
   }
 
   static PartitionValue date(const char* text) {
@@ -28,7 +28,8 @@ class PartitionValuesTest : public ::testing::Test {
   }
 
   PartitionValues make(const char* venue, std::int64_t level, const char* day) const {
-    return PartitionValues::create(scheme_, {{"venue", venue}, {"level", level}, {"date", date(day)}})
+    return PartitionValues::create(scheme_,
+                                   {{"venue", venue}, {"level", level}, {"date", date(day)}})
         .value();
   }
 
@@ -36,8 +37,8 @@ class PartitionValuesTest : public ::testing::Test {
 };
 
 TEST_F(PartitionValuesTest, CreateOrdersValuesByScheme) {
-  auto v = PartitionValues::create(
-      scheme_, {{"date", date("2026-01-29")}, {"venue", "XNAS"}, {"level", 3}});
+  auto v = PartitionValues::create(scheme_,
+                                   {{"date", date("2026-01-29")}, {"venue", "XNAS"}, {"level", 3}});
   ASSERT_OK(v);
   ASSERT_EQ(v->size(), 3u);
   EXPECT_EQ((*v)[0], PartitionValue("XNAS"));
@@ -65,22 +66,25 @@ TEST_F(PartitionValuesTest, CreateRefusesADuplicateKey) {
 TEST_F(PartitionValuesTest, CreateRefusesAValueOfTheWrongType) {
   auto v = PartitionValues::create(
       scheme_, {{"venue", "XNAS"}, {"level", "3"}, {"date", date("2026-01-29")}});
-  EXPECT_TRUE(IsInvalidArgument(v, {"\"level\" got the string value \"3\"", "expected a value of type int"}));
+  EXPECT_TRUE(IsInvalidArgument(
+      v, {"\"level\" got the string value \"3\"", "expected a value of type int"}));
   auto d = PartitionValues::create(scheme_, {{"venue", "XNAS"}, {"level", 3}, {"date", Hour{5}}});
-  EXPECT_TRUE(IsInvalidArgument(d, {"\"date\" got the hour value", "expected a value of type date"}));
+  EXPECT_TRUE(
+      IsInvalidArgument(d, {"\"date\" got the hour value", "expected a value of type date"}));
 }
 
 TEST_F(PartitionValuesTest, WrongTypeMessageEscapesTheValue) {
-  auto v = PartitionValues::create(scheme_, {{"venue", 5}, {"level", std::string("x\x1b[2J")},
-                                             {"date", date("2026-01-29")}});
+  auto v = PartitionValues::create(
+      scheme_, {{"venue", 5}, {"level", std::string("x\x1b[2J")}, {"date", date("2026-01-29")}});
   EXPECT_TRUE(IsInvalidArgument(v, {"\"venue\" got the int value \"5\""}));
-  auto w = PartitionValues::create(scheme_, {{"venue", "v"}, {"level", std::string("x\x1b[2J")},
-                                             {"date", date("2026-01-29")}});
+  auto w = PartitionValues::create(
+      scheme_, {{"venue", "v"}, {"level", std::string("x\x1b[2J")}, {"date", date("2026-01-29")}});
   EXPECT_TRUE(IsInvalidArgument(w, {"\"x\\x1b[2J\""}));
 }
 
 TEST_F(PartitionValuesTest, ParseReadsTextForms) {
-  auto v = PartitionValues::parse(scheme_, {{"level", "-12"}, {"date", "2024-02-29"}, {"venue", ""}});
+  auto v =
+      PartitionValues::parse(scheme_, {{"level", "-12"}, {"date", "2024-02-29"}, {"venue", ""}});
   ASSERT_OK(v);
   EXPECT_EQ((*v)[0].as_string(), "");
   EXPECT_EQ((*v)[1].as_int(), -12);
@@ -88,9 +92,11 @@ TEST_F(PartitionValuesTest, ParseReadsTextForms) {
 }
 
 TEST_F(PartitionValuesTest, ParseNamesTheKeyOfABadText) {
-  auto v = PartitionValues::parse(scheme_, {{"venue", "X"}, {"level", "007"}, {"date", "2026-01-01"}});
+  auto v =
+      PartitionValues::parse(scheme_, {{"venue", "X"}, {"level", "007"}, {"date", "2026-01-01"}});
   EXPECT_TRUE(IsInvalidArgument(v, {"partition key \"level\"", "int value \"007\" is invalid"}));
-  auto d = PartitionValues::parse(scheme_, {{"venue", "X"}, {"level", "7"}, {"date", "2023-02-29"}});
+  auto d =
+      PartitionValues::parse(scheme_, {{"venue", "X"}, {"level", "7"}, {"date", "2023-02-29"}});
   EXPECT_TRUE(IsInvalidArgument(d, {"\"date\"", "\"2023-02-29\"", "YYYY-MM-DD"}));
 }
 
@@ -98,12 +104,12 @@ TEST_F(PartitionValuesTest, ParseRefusesMissingUnknownAndDuplicateKeys) {
   EXPECT_TRUE(IsInvalidArgument(PartitionValues::parse(scheme_, {{"venue", "X"}, {"level", "1"}}),
                                 {"\"date\" has no value"}));
   EXPECT_TRUE(IsInvalidArgument(
-      PartitionValues::parse(scheme_, {{"venue", "X"}, {"level", "1"}, {"date", "2026-01-01"},
-                                       {"extra", "1"}}),
+      PartitionValues::parse(
+          scheme_, {{"venue", "X"}, {"level", "1"}, {"date", "2026-01-01"}, {"extra", "1"}}),
       {"\"extra\" is not in the scheme"}));
   EXPECT_TRUE(IsInvalidArgument(
-      PartitionValues::parse(scheme_, {{"venue", "X"}, {"level", "1"}, {"level", "2"},
-                                       {"date", "2026-01-01"}}),
+      PartitionValues::parse(
+          scheme_, {{"venue", "X"}, {"level", "1"}, {"level", "2"}, {"date", "2026-01-01"}}),
       {"\"level\" is given twice"}));
 }
 
@@ -125,10 +131,10 @@ TEST_F(PartitionValuesTest, ToStringJoinsUnescapedValues) {
 }
 
 TEST_F(PartitionValuesTest, OrderIsBySchemeKeyThenTypedValue) {
-  std::vector<PartitionValues> v = {
-      make("B", 1, "2026-01-01"),  make("A", 10, "2026-01-01"), make("A", 9, "2026-01-02"),
-      make("A", 9, "2026-01-01"),  make("A", -1, "2027-01-01"), make("\x80", 0, "2026-01-01"),
-      make("A", 9, "2025-12-31")};
+  std::vector<PartitionValues> v = {make("B", 1, "2026-01-01"),  make("A", 10, "2026-01-01"),
+                                    make("A", 9, "2026-01-02"),  make("A", 9, "2026-01-01"),
+                                    make("A", -1, "2027-01-01"), make("\x80", 0, "2026-01-01"),
+                                    make("A", 9, "2025-12-31")};
   std::sort(v.begin(), v.end());
   std::vector<std::string> got;
   for (const auto& p : v) got.push_back(p.to_string(scheme_));

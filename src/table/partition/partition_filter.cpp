@@ -78,15 +78,16 @@ Result<KeyType> key_type(const PartitionScheme& scheme, const std::string& key) 
   if (auto i = scheme.index_of(key)) return scheme.keys()[*i].type;
   std::string names;
   for (const PartitionKey& k : scheme.keys()) names += (names.empty() ? "" : ", ") + k.name;
-  return invalid_argument("partition filter names key \"{}\": expected one of the scheme's keys ({})",
-                          escape_bytes(key), names);
+  return invalid_argument(
+      "partition filter names key \"{}\": expected one of the scheme's keys ({})",
+      escape_bytes(key), names);
 }
 
 Status check_type(const std::string& key, KeyType type, const PartitionValue& v) {
   if (v.type() == type) return {};
   return invalid_argument(
-      "partition filter compares key \"{}\" with the {} value {}: expected a value of type {}",
-      key, key_type_name(v.type()), quote(v), key_type_name(type));
+      "partition filter compares key \"{}\" with the {} value {}: expected a value of type {}", key,
+      key_type_name(v.type()), quote(v), key_type_name(type));
 }
 
 Status validate_leaf(const FilterNode& n, const PartitionScheme& scheme) {
@@ -105,13 +106,16 @@ Status validate_leaf(const FilterNode& n, const PartitionScheme& scheme) {
 // `nesting` counts the And/Or/Not nodes above `n`.
 Status validate_node(const FilterNode& n, const PartitionScheme& scheme, std::size_t nesting) {
   switch (n.kind) {
-    case Kind::All: return {};
+    case Kind::All:
+      return {};
     case Kind::Exact:
     case Kind::In:
-    case Kind::Range: return validate_leaf(n, scheme);
+    case Kind::Range:
+      return validate_leaf(n, scheme);
     case Kind::And:
     case Kind::Or:
-    case Kind::Not: break;
+    case Kind::Not:
+      break;
   }
   if (nesting >= kMaxNesting) {
     return invalid_argument(
@@ -124,13 +128,15 @@ Status validate_node(const FilterNode& n, const PartitionScheme& scheme, std::si
   return {};
 }
 
-bool matches_node(const FilterNode& n, const PartitionScheme& scheme, const PartitionValues& values) {
+bool matches_node(const FilterNode& n, const PartitionScheme& scheme,
+                  const PartitionValues& values) {
   const auto value = [&]() -> const PartitionValue* {
     const auto i = scheme.index_of(n.key);
     return i && *i < values.size() ? &values[*i] : nullptr;
   };
   switch (n.kind) {
-    case Kind::All: return true;
+    case Kind::All:
+      return true;
     case Kind::Exact:
     case Kind::In: {
       const PartitionValue* v = value();
@@ -154,7 +160,8 @@ bool matches_node(const FilterNode& n, const PartitionScheme& scheme, const Part
         if (matches_node(*c, scheme, values)) return true;
       }
       return false;
-    case Kind::Not: return !matches_node(*n.children.front(), scheme, values);
+    case Kind::Not:
+      return !matches_node(*n.children.front(), scheme, values);
   }
   return false;
 }
@@ -165,16 +172,17 @@ std::string node_to_string(const FilterNode& n, std::size_t nesting);
 // parts, so that precedence never has to be guessed.
 std::string part_to_string(const FilterNode& n, std::size_t nesting) {
   std::string s = node_to_string(n, nesting);
-  const bool compound = (n.kind == Kind::And || n.kind == Kind::Or) &&
-                        n.children.size() > 1;
+  const bool compound = (n.kind == Kind::And || n.kind == Kind::Or) && n.children.size() > 1;
   return compound ? "(" + s + ")" : s;
 }
 
 std::string node_to_string(const FilterNode& n, std::size_t nesting) {
   const std::string key = escape_bytes(n.key);
   switch (n.kind) {
-    case Kind::All: return "all";
-    case Kind::Exact: return fmt::format("{} = {}", key, quote(n.values.front()));
+    case Kind::All:
+      return "all";
+    case Kind::Exact:
+      return fmt::format("{} = {}", key, quote(n.values.front()));
     case Kind::In: {
       std::string out = key + " in {";
       for (std::size_t i = 0; i < n.values.size(); ++i) {
@@ -279,6 +287,8 @@ bool PartitionFilter::matches(const PartitionScheme& scheme, const PartitionValu
   return matches_node(node_or_all(node_.get()), scheme, values);
 }
 
-std::string PartitionFilter::to_string() const { return node_to_string(node_or_all(node_.get()), 0); }
+std::string PartitionFilter::to_string() const {
+  return node_to_string(node_or_all(node_.get()), 0);
+}
 
 }  // namespace chronicle

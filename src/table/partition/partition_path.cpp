@@ -21,8 +21,8 @@ constexpr std::string_view kEscapedForm =
 constexpr std::array<bool, 256> kLiteral = [] {
   std::array<bool, 256> t{};
   for (int c = 0; c < 256; ++c) {
-    t[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.';
+    t[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
   }
   return t;
 }();
@@ -116,15 +116,17 @@ Result<std::string> partition_path(const PartitionScheme& scheme, const Partitio
     const PartitionKey& key = scheme.keys()[i];
     const PartitionValue& value = values[i];
     if (value.type() != key.type) {
-      return invalid_argument("partition key \"{}\" got a {} value: expected a value of type {}", key.name,
-                              key_type_name(value.type()), key_type_name(key.type));
+      return invalid_argument("partition key \"{}\" got a {} value: expected a value of type {}",
+                              key.name, key_type_name(value.type()), key_type_name(key.type));
     }
     std::string text = value.to_string();
     // A date-like value built directly from a count may lie outside years
     // 0001-9999; its text would not parse back, so it gets no directory.
     if (value.type() != KeyType::String) {
       auto back = PartitionValue::parse(key.type, text);
-      if (!back) return invalid_argument("partition key \"{}\": {}", key.name, back.error().message());
+      if (!back) {
+        return invalid_argument("partition key \"{}\": {}", key.name, back.error().message());
+      }
       if (*back != value) {
         return invalid_argument("partition key \"{}\": {} value \"{}\" does not round-trip",
                                 key.name, key_type_name(key.type), escape_bytes(text));

@@ -21,8 +21,8 @@ bool is_valid_key_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxKeyNameBytes) return false;
   if (name[0] >= '0' && name[0] <= '9') return false;
   for (char c : name) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '_';
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return false;
   }
   return true;

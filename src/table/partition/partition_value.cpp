@@ -26,18 +26,28 @@ int days_in_month(int y, int m) {
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   y -= m <= 2 ? 1 : 0;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);                // [0, 399]
+  const auto yoe = static_cast<unsigned>(y - era * 400);                 // [0, 399]
   const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           // [0, 146096]
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            // [0, 146096]
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+// Floor quotient and non-negative remainder for b > 0. Nothing is multiplied
+// back, so no input overflows (Hour{INT64_MIN} formats, as a bad date).
+struct FloorDivMod {
+  std::int64_t quot;
+  std::int64_t rem;
+};
+FloorDivMod floor_divmod(std::int64_t a, std::int64_t b) {
+  FloorDivMod r{a / b, a % b};
+  if (r.rem < 0) {
+    r.quot -= 1;
+    r.rem += b;
+  }
+  return r;
 }
 
-// Reads exactly two or four ASCII digits.
+// Reads exactly n ASCII digits at pos. REQUIRES: pos + n <= text.size().
 std::optional<int> read_digits(std::string_view text, std::size_t pos, std::size_t n) {
   int v = 0;
   for (std::size_t i = pos; i < pos + n; ++i) {
@@ -92,11 +102,13 @@ std::optional<std::int64_t> parse_calendar(KeyType type, std::string_view text) 
 
 std::string_view expected_form(KeyType type) {
   switch (type) {
-    case KeyType::String: return "any bytes";
+    case KeyType::String:
+      return "any bytes";
     case KeyType::Int:
       return "a decimal integer from -9223372036854775808 to 9223372036854775807 "
              "(optional '-', no '+', no leading zeros, no \"-0\")";
-    case KeyType::Date: return "YYYY-MM-DD (a real calendar date, years 0001-9999)";
+    case KeyType::Date:
+      return "YYYY-MM-DD (a real calendar date, years 0001-9999)";
     case KeyType::Hour:
       return "YYYY-MM-DDTHH (a real calendar date, years 0001-9999, hour 00-23)";
     case KeyType::Minute:
@@ -116,11 +128,16 @@ std::string format_date(std::int64_t days) {
 
 std::string_view key_type_name(KeyType type) noexcept {
   switch (type) {
-    case KeyType::String: return "string";
-    case KeyType::Int: return "int";
-    case KeyType::Date: return "date";
-    case KeyType::Hour: return "hour";
-    case KeyType::Minute: return "minute";
+    case KeyType::String:
+      return "string";
+    case KeyType::Int:
+      return "int";
+    case KeyType::Date:
+      return "date";
+    case KeyType::Hour:
+      return "hour";
+    case KeyType::Minute:
+      return "minute";
   }
   return "unknown";
 }
@@ -161,19 +178,19 @@ void civil_from_days(std::int64_t days, int& year, int& month, int& day) noexcep
 
 std::string PartitionValue::to_string() const {
   switch (type()) {
-    case KeyType::String: return as_string();
-    case KeyType::Int: return fmt::format("{}", as_int());
-    case KeyType::Date: return format_date(as_date().days);
+    case KeyType::String:
+      return as_string();
+    case KeyType::Int:
+      return fmt::format("{}", as_int());
+    case KeyType::Date:
+      return format_date(as_date().days);
     case KeyType::Hour: {
-      const std::int64_t h = as_hour().hours;
-      const std::int64_t days = floor_div(h, 24);
-      return fmt::format("{}T{:02d}", format_date(days), h - days * 24);
+      const auto [days, hour] = floor_divmod(as_hour().hours, 24);
+      return fmt::format("{}T{:02d}", format_date(days), hour);
     }
     case KeyType::Minute: {
-      const std::int64_t m = as_minute().minutes;
-      const std::int64_t days = floor_div(m, 1440);
-      const std::int64_t in_day = m - days * 1440;
-      return fmt::format("{}T{:02d}:{:02d}", format_date(days), in_day / 60, in_day % 60);
+      const auto [days, minute] = floor_divmod(as_minute().minutes, 1440);
+      return fmt::format("{}T{:02d}:{:02d}", format_date(days), minute / 60, minute % 60);
     }
   }
   return {};
@@ -181,7 +198,8 @@ std::string PartitionValue::to_string() const {
 
 Result<PartitionValue> PartitionValue::parse(KeyType type, std::string_view text) {
   switch (type) {
-    case KeyType::String: return PartitionValue(std::string(text));
+    case KeyType::String:
+      return PartitionValue(std::string(text));
     case KeyType::Int:
       if (auto i = parse_int(text)) return PartitionValue(*i);
       break;

@@ -39,10 +39,11 @@ Result<PartitionValues> PartitionValues::create(
                               key.name);
     }
     if (value.type() != key.type) {
-      return invalid_argument("partition key \"{}\" got the {} value \"{}\": expected a value of "
-                              "type {}",
-                              key.name, key_type_name(value.type()),
-                              escape_bytes(value.to_string()), key_type_name(key.type));
+      return invalid_argument(
+          "partition key \"{}\" got the {} value \"{}\": expected a value of "
+          "type {}",
+          key.name, key_type_name(value.type()), escape_bytes(value.to_string()),
+          key_type_name(key.type));
     }
     slots[*i] = std::move(value);
   }
