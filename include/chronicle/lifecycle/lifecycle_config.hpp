@@ -1,0 +1,49 @@
+#pragma once
+// Settings of a StorageLifecycleManager. Fields left unset take the table's
+// own setting from _table.json.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+
+#include <chronicle/core/clock.hpp>
+#include <chronicle/core/error.hpp>
+#include <chronicle/table/compression_policy.hpp>
+
+namespace chronicle {
+
+// Deletion of old data, beyond compression. Only sealed segments are ever
+// deleted, never a partition's live segment. A reader that has a deleted
+// segment open keeps reading it (its mapping holds the data); new readers
+// start after it.
+struct RetentionRules {
+  // Delete sealed segments sealed at least this many days ago (by the
+  // segment file's modification time, as AgeAfter).
+  std::optional<std::uint32_t> max_age_days;
+  // Per partition: delete the oldest sealed segments while the partition's
+  // segment files take more than this many bytes.
+  std::optional<std::uint64_t> max_partition_bytes;
+  // Delete a whole partition directory once every segment in it is sealed,
+  // no writer holds it, and its newest segment was sealed at least this many
+  // days ago.
+  std::optional<std::uint32_t> delete_partitions_after_days;
+};
+
+struct LifecycleConfig {
+  std::optional<CompressionPolicy> policy;     // default: the table's compression_policy
+  std::optional<int> compression_level;        // default: the table's
+  std::optional<std::uint64_t> block_size;     // default: the table's compression_block_size
+  unsigned parallel_workers = 1;               // segments compressed at once, 1..64
+  // Cap on the bytes compressed per second, across all workers, so that
+  // compression leaves disk bandwidth to a latency-sensitive writer. 0: none.
+  std::uint64_t max_bytes_per_second = 0;
+  // Decide and report, change nothing.
+  bool dry_run = false;
+  RetentionRules retention;
+  const Clock* clock = nullptr;                // null: the system clock
+
+  // InvalidArgument naming the field.
+  Status validate() const;
+};
+
+}  // namespace chronicle

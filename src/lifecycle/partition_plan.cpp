@@ -1,0 +1,187 @@
+#include "partition_plan.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <chronicle/core/dir_lock.hpp>
+#include <chronicle/core/errors.hpp>
+#include <chronicle/core/segment_header.hpp>
+#include <chronicle/lifecycle/access_tracker.hpp>
+#include <chronicle/segment/segment_store.hpp>
+#include <chronicle/table/segment_index.hpp>
+
+namespace chronicle::detail {
+
+namespace {
+
+std::uint64_t mtime_ns(const struct stat& st) {
+  return static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1'000'000'000u +
+         static_cast<std::uint64_t>(st.st_mtim.tv_nsec);
+}
+
+// Whether the hot segment at `path` is sealed, from its header alone.
+bool header_sealed(const std::string& path) {
+  auto fd = FileSystem::system().open(path, O_RDONLY | O_NOFOLLOW);
+  if (!fd) return false;
+  SegmentHeader h;
+  if (!FileSystem::system().pread_exact(fd->get(), path, &h, sizeof h, 0)) return false;
+  return h.magic == kSegmentMagic && is_sealed(h);
+}
+
+// What policies need, cheaply: one stat per segment; the newest segment's
+// header decides whether it is sealed (every older one is, once a writer
+// has rolled past it; compress_segment checks again before it acts).
+Result<std::vector<SegmentInfo>> quick_segments(const std::string& dir, const std::string& rel) {
+  auto entries = list_segments(dir);
+  if (!entries) return std::move(entries).error();
+  std::vector<SegmentInfo> out;
+  const std::uint64_t newest = entries->empty() ? 0 : entries->back().id;
+  for (const SegmentEntry& e : *entries) {
+    SegmentInfo s;
+    s.partition = rel;
+    s.segment_id = e.id;
+    s.tier = e.hot ? SegmentTier::Hot : SegmentTier::Cold;
+    s.path = segment_path(dir, e.id, s.tier);
+    struct stat st {};
+    if (::lstat(s.path.c_str(), &st) != 0) continue;  // replaced since the listing
+    s.size_on_disk = static_cast<std::uint64_t>(st.st_size);
+    s.modified_ns = mtime_ns(st);
+    s.sealed = s.tier == SegmentTier::Cold || e.id < newest || header_sealed(s.path);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<PartitionLock>> try_lock_partition(const std::string& dir) {
+  const std::string path = dir + "/.lifecycle.lock";
+  auto fd = FileSystem::system().open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
+  if (!fd) return std::move(fd).error();
+  if (::flock(fd->get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) return std::shared_ptr<PartitionLock>();
+    return io_error("flock", path, errno);
+  }
+  return std::make_shared<PartitionLock>(PartitionLock{std::move(*fd)});
+}
+
+Result<std::vector<SegmentJob>> plan_partition(const PlanInput& in, const PartitionInfo& partition,
+                                               const std::shared_ptr<PartitionLock>& lock,
+                                               LifecycleStats& stats, bool* delete_partition) {
+  const std::string dir = in.table.root() + "/" + partition.path;
+  *delete_partition = false;
+  // Custom predicates may look at record counts and time ranges: describe
+  // fully for them; the built-in policies need one stat per segment.
+  auto segments = in.policy.kind() == CompressionPolicy::Kind::Custom
+                      ? in.table.segments(partition.values)
+                      : quick_segments(dir, partition.path);
+  if (!segments) return std::move(segments).error();
+  if (in.policy.kind() == CompressionPolicy::Kind::IdleAfter && in.policy.track_reads()) {
+    // A damaged access file counts as "never read": the seal time decides.
+    if (auto access = AccessTracker::load(dir)) {
+      for (SegmentInfo& s : *segments) {
+        if (auto it = access->find(s.segment_id); it != access->end()) {
+          s.last_read_ns = it->second.last_read_ns;
+          s.read_count = it->second.read_count;
+        }
+      }
+    } else {
+      stats.errors.push_back({dir + "/.access", access.error().message() + " (treated as never read)"});
+    }
+  }
+  stats.segments_scanned += segments->size();
+  std::vector<SegmentJob> jobs;
+  const RetentionRules& r = in.retention;
+  const std::uint64_t newest = segments->empty() ? 0 : segments->back().segment_id;
+  const bool all_sealed = std::all_of(segments->begin(), segments->end(),
+                                      [](const SegmentInfo& s) { return s.sealed; });
+  // Whole partition: everything sealed and the newest segment old enough.
+  if (r.delete_partitions_after_days && all_sealed && !segments->empty() &&
+      in.now_ns >= segments->back().modified_ns &&
+      in.now_ns - segments->back().modified_ns >=
+          static_cast<std::uint64_t>(*r.delete_partitions_after_days) * kNanosPerDay) {
+    *delete_partition = true;
+    stats.retention_eligible += segments->size();
+    return jobs;
+  }
+  // Segments, oldest first; never the newest (the next writer continues the
+  // sequence from it).
+  std::uint64_t bytes = 0;
+  for (const SegmentInfo& s : *segments) bytes += s.size_on_disk;
+  std::vector<bool> deleted(segments->size(), false);
+  for (std::size_t i = 0; i < segments->size(); ++i) {
+    const SegmentInfo& s = (*segments)[i];
+    if (!s.sealed || s.segment_id == newest) break;
+    const bool too_old = r.max_age_days && in.now_ns >= s.modified_ns &&
+                         in.now_ns - s.modified_ns >=
+                             static_cast<std::uint64_t>(*r.max_age_days) * kNanosPerDay;
+    const bool over_budget = r.max_partition_bytes && bytes > *r.max_partition_bytes;
+    if (!too_old && !over_budget) continue;
+    deleted[i] = true;
+    bytes -= s.size_on_disk;
+    ++stats.retention_eligible;
+    jobs.push_back({SegmentJob::Kind::Delete, dir, s, lock});
+  }
+  for (std::size_t i = 0; i < segments->size(); ++i) {
+    const SegmentInfo& s = (*segments)[i];
+    if (deleted[i]) continue;
+    if (s.tier == SegmentTier::Cold) {
+      ++stats.skipped["cold"];
+    } else if (!s.sealed) {
+      ++stats.skipped["live"];
+    } else if (in.compress_all || in.policy.eligible(s, in.now_ns)) {
+      ++stats.eligible;
+      jobs.push_back({SegmentJob::Kind::Compress, dir, s, lock});
+    } else {
+      ++stats.skipped["not_eligible"];
+    }
+  }
+  return jobs;
+}
+
+Result<bool> delete_partition_dir(const Table& table, const PartitionInfo& partition,
+                                  std::uint64_t* bytes) {
+  const std::string dir = table.root() + "/" + partition.path;
+  FileSystem& fs = FileSystem::system();
+  // Holding the writer lock keeps writers out while the files go.
+  auto writer_lock = DirLock::acquire(fs, dir);
+  if (!writer_lock) {
+    if (writer_lock.error().code() == Errc::Locked) return false;
+    return std::move(writer_lock).error();
+  }
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return io_error("opendir", dir, errno);
+  std::vector<std::string> names;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    names.push_back(name);
+  }
+  ::closedir(d);
+  for (const std::string& name : names) {
+    const std::string path = dir + "/" + name;
+    struct stat st {};
+    // Only plain files: a directory or anything else planted here stays, and
+    // then so does the partition directory.
+    if (::lstat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) continue;
+    *bytes += static_cast<std::uint64_t>(st.st_size);
+    if (auto gone = fs.unlink(path); !gone && gone.error().code() != Errc::NotFound) {
+      return std::move(gone).error();
+    }
+  }
+  writer_lock->release();
+  // Remove the partition directory and its now-empty parents, up to the root.
+  std::string path = dir;
+  while (path.size() > table.root().size()) {
+    if (::rmdir(path.c_str()) != 0) break;
+    path = path.substr(0, path.find_last_of('/'));
+  }
+  return true;
+}
+
+}  // namespace chronicle::detail

@@ -1,0 +1,317 @@
+#include <chronicle/lifecycle/storage_lifecycle_manager.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/file.h>
+
+#include <chronicle/compression/seekable_reader.hpp>
+#include <chronicle/lifecycle/access_tracker.hpp>
+#include <chronicle/table/segment_index.hpp>
+
+#include "lifecycle/lifecycle_fixture.hpp"
+#include "support/files.hpp"
+#include "support/tree_hash.hpp"
+
+namespace chronicle {
+namespace {
+
+using test::kNow;
+using test::LifecycleTest;
+constexpr std::uint64_t kDay = kNanosPerDay;
+
+TEST_F(LifecycleTest, ImmediateCompressesEverySealedSegmentAndReadsStayTheSame) {
+  make_table(3, 300);
+  const auto before = all_records();
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::immediate();
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  EXPECT_EQ(stats.partitions_scanned, 3u);
+  EXPECT_EQ(stats.compressed, stats.segments_scanned);
+  EXPECT_EQ(stats.eligible, stats.compressed);
+  EXPECT_TRUE(stats.errors.empty()) << stats.to_string();
+  EXPECT_LT(stats.bytes_after, stats.bytes_before);
+  EXPECT_EQ(count_files(".q"), 0u);
+  EXPECT_EQ(all_records(), before);
+}
+
+TEST_F(LifecycleTest, RunningTwiceCompressesNothingTheSecondTime) {
+  make_table(2, 300);
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::immediate();
+  auto m = manager(c);
+  ASSERT_OK(m.run_once());
+  ASSERT_OK_AND_ASSIGN(auto second, m.run_once());
+  EXPECT_EQ(second.compressed, 0u);
+  EXPECT_EQ(second.eligible, 0u);
+  EXPECT_EQ(second.skipped["cold"], second.segments_scanned);
+}
+
+TEST_F(LifecycleTest, AgeAfterIsDecidedOnTheInjectedClockAtTheBoundary) {
+  make_table(1, 300);
+  set_mtimes(kNow - 2 * kDay);
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::age_after(2);
+  clock_.set(kNow - 1);  // 2 days - 1 ns after the seal
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto early, m.run_once());
+  EXPECT_EQ(early.compressed, 0u);
+  EXPECT_EQ(early.skipped["not_eligible"], early.segments_scanned);
+  clock_.set(kNow);
+  ASSERT_OK_AND_ASSIGN(auto on_time, m.run_once());
+  EXPECT_EQ(on_time.compressed, on_time.segments_scanned);
+}
+
+TEST_F(LifecycleTest, TheTablesPolicyAppliesUnlessOverridden) {
+  TableConfig tc;
+  tc.compression_policy = CompressionPolicy::never();
+  make_table(1, 300, tc);
+  auto m = manager({});
+  EXPECT_EQ(m.policy(), CompressionPolicy::never());
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  EXPECT_EQ(stats.compressed, 0u);
+}
+
+TEST_F(LifecycleTest, ADryRunChangesNothing) {
+  make_table(2, 300);
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::immediate();
+  c.dry_run = true;
+  c.retention.max_partition_bytes = 1;
+  const auto before = test::tree_hash(root());
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  EXPECT_TRUE(stats.dry_run);
+  EXPECT_GT(stats.eligible + stats.retention_eligible, 0u);
+  EXPECT_EQ(stats.compressed, 0u);
+  EXPECT_EQ(stats.deleted_segments, 0u);
+  EXPECT_EQ(test::tree_hash(root()), before);
+}
+
+TEST_F(LifecycleTest, TheLiveSegmentIsNeverTouched) {
+  make_table(1, 300);
+  auto w = table_->partition_writer(values(0));  // reopens: a new live segment
+  ASSERT_OK(w);
+  ASSERT_OK(w->append(1, 5000, std::vector<std::byte>(100)));
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::immediate();
+  c.retention.max_age_days = 1;
+  set_mtimes(kNow - 10 * kDay);
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  EXPECT_EQ(stats.skipped["live"], 1u) << stats.to_string();
+  const auto live = segment_path(dir(0), segments(0).back().id);
+  EXPECT_TRUE(test::exists(live));
+  ASSERT_OK(w->append(1, 5001, std::vector<std::byte>(100)));
+}
+
+TEST_F(LifecycleTest, IdleAfterLeavesRecentlyReadSegmentsHot) {
+  TableConfig tc;
+  tc.track_access = true;
+  make_table(2, 300, tc);
+  set_mtimes(kNow - 10 * kDay);
+  // Partition 0 was read yesterday; partition 1 never.
+  {
+    clock_.set(kNow - kDay);
+    auto tracker = std::make_shared<AccessTracker>(AccessTrackerOptions{std::chrono::milliseconds(0), &clock_});
+    Table t = *table_;
+    t.set_read_observer(tracker);
+    auto reader = t.reader(values(0));
+    ASSERT_OK(reader);
+    RecordView v;
+    while (reader->next(v) == Step::Record) {
+    }
+    ASSERT_OK(tracker->flush());
+  }
+  clock_.set(kNow);
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::idle_after(2, true);
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  EXPECT_EQ(count_files(".q.zst"), segments(1).size()) << stats.to_string();
+  for (const auto& e : segments(0)) EXPECT_TRUE(e.hot) << e.id;
+  // Without read tracking the same partition would go cold.
+  c.policy = CompressionPolicy::idle_after(2, false);
+  auto m2 = manager(c);
+  ASSERT_OK(m2.run_once());
+  for (const auto& e : segments(0)) EXPECT_FALSE(e.hot) << e.id;
+}
+
+TEST_F(LifecycleTest, RetentionDeletesOldSegmentsButNeverTheNewest) {
+  make_table(1, 600);
+  const auto n = segments(0).size();
+  ASSERT_GE(n, 4u);
+  set_mtimes(kNow - 5 * kDay);
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::never();
+  c.retention.max_age_days = 3;
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  EXPECT_EQ(stats.deleted_segments, n - 1) << stats.to_string();
+  EXPECT_GT(stats.bytes_deleted, 0u);
+  ASSERT_EQ(segments(0).size(), 1u);
+  EXPECT_FALSE(test::exists(segment_index_path(dir(0), 0)));
+  // The next writer continues the sequence after the kept newest segment.
+  auto w = table_->partition_writer(values(0));
+  ASSERT_OK(w);
+  EXPECT_EQ(w->next_seq(), 600u);
+}
+
+TEST_F(LifecycleTest, RetentionByBytesDeletesOldestFirstWithinTheBudget) {
+  make_table(1, 600);
+  const auto all = segments(0);
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::never();
+  c.retention.max_partition_bytes = 3 * 16 * 1024;
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  const auto left = segments(0);
+  EXPECT_EQ(left.size(), 3u) << stats.to_string();
+  EXPECT_EQ(left.back().id, all.back().id);
+  EXPECT_EQ(left.front().id, all[all.size() - 3].id);
+}
+
+TEST_F(LifecycleTest, OldPartitionsAreDeletedWholeUnlessAWriterHoldsThem) {
+  make_table(2, 100);
+  set_mtimes(kNow - 40 * kDay);
+  auto w = table_->partition_writer(values(1));  // holds partition 1
+  ASSERT_OK(w);
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::never();
+  c.retention.delete_partitions_after_days = 30;
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  EXPECT_EQ(stats.deleted_partitions, 1u) << stats.to_string();
+  EXPECT_FALSE(test::exists(dir(0)));
+  EXPECT_TRUE(test::exists(dir(1)));
+  ASSERT_OK_AND_ASSIGN(auto parts, table_->partitions());
+  EXPECT_EQ(parts.size(), 1u);
+}
+
+TEST_F(LifecycleTest, APartitionHeldByAnotherRunIsSkippedAsBusy) {
+  make_table(2, 300);
+  const int fd = ::open((dir(0) + "/.lifecycle.lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::immediate();
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  ::close(fd);
+  EXPECT_EQ(stats.skipped["busy"], 1u);
+  for (const auto& e : segments(0)) EXPECT_TRUE(e.hot);
+  for (const auto& e : segments(1)) EXPECT_FALSE(e.hot);
+}
+
+TEST_F(LifecycleTest, ErrorsStayPerPartitionAndNameThePath) {
+  make_table(3, 300);
+  // A damaged segment in partition 1.
+  const auto bad = segment_path(dir(1), segments(1).front().id);
+  test::flip_bit(bad, kSegmentHeaderSize + 50, 1);
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::immediate();
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  ASSERT_EQ(stats.errors.size(), 1u) << stats.to_string();
+  EXPECT_EQ(stats.errors[0].path, bad);
+  EXPECT_NE(stats.errors[0].message.find("checksum"), std::string::npos);
+  EXPECT_TRUE(test::exists(bad));
+  EXPECT_EQ(stats.compressed, stats.segments_scanned - 1);
+  ASSERT_OK_AND_ASSIGN(auto back, LifecycleStats::from_json(stats.to_json()));
+  EXPECT_EQ(back, stats);
+}
+
+TEST_F(LifecycleTest, LeftoversOfACrashedRunAreRemovedAndTheJobFinished) {
+  make_table(1, 300);
+  const auto id = segments(0).front().id;
+  test::write_file(segment_path(dir(0), id, SegmentTier::Cold) + ".tmp-99999-0", {'x'});
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::immediate();
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  EXPECT_EQ(stats.temp_files_removed, 1u);
+  EXPECT_EQ(stats.compressed, stats.segments_scanned);
+}
+
+TEST_F(LifecycleTest, ParallelWorkersCompressEverything) {
+  make_table(6, 300);
+  const auto before = all_records();
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::immediate();
+  c.parallel_workers = 2;
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  EXPECT_EQ(stats.compressed, stats.segments_scanned);
+  EXPECT_EQ(all_records(), before);
+}
+
+TEST_F(LifecycleTest, TheByteRateCapSlowsCompressionDown) {
+  make_table(1, 300);
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::immediate();
+  c.max_bytes_per_second = 40 * 1024;  // the first second is a burst
+  auto m = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  std::uint64_t used = 0;
+  for (const auto& e : segments(0)) {
+    ASSERT_OK_AND_ASSIGN(auto seekable, SeekableReader::open(FileSystem::system(), segment_path(dir(0), e.id, SegmentTier::Cold)));
+    used += seekable.size();
+  }
+  const double expected_s = static_cast<double>(used - 40 * 1024) / (40 * 1024);
+  EXPECT_GE(std::chrono::duration<double>(stats.duration).count(), expected_s * 0.9)
+      << stats.to_string();
+}
+
+TEST_F(LifecycleTest, CompressAndDecompressOnePartition) {
+  make_table(2, 300);
+  auto m = manager({});
+  ASSERT_OK_AND_ASSIGN(auto stats, m.compress_partition("symbol=S1"));
+  EXPECT_EQ(stats.compressed, segments(1).size());
+  for (const auto& e : segments(0)) EXPECT_TRUE(e.hot);
+  ASSERT_OK_AND_ASSIGN(auto back, m.decompress_segment("symbol=S1", segments(1).front().id));
+  EXPECT_EQ(back.decompressed, 1u);
+  EXPECT_TRUE(segments(1).front().hot);
+  EXPECT_ERROR(m.compress_partition("symbol=NOPE"), Errc::NotFound);
+  EXPECT_ERROR(m.compress_partition("../../etc"), Errc::InvalidArgument);
+}
+
+TEST_F(LifecycleTest, BackgroundModeRunsUntilStopped) {
+  make_table(1, 300);
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::immediate();
+  auto m = manager(c);
+  std::atomic<int> runs{0};
+  ASSERT_OK(m.start_background(std::chrono::milliseconds(10), [&](const Result<LifecycleStats>& r) {
+    EXPECT_TRUE(r.has_value());
+    ++runs;
+  }));
+  EXPECT_ERROR(m.start_background(std::chrono::milliseconds(10)), Errc::InvalidArgument);
+  while (runs < 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  m.stop_background();
+  const int seen = runs;
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(runs, seen);
+  EXPECT_EQ(count_files(".q"), 0u);
+}
+
+TEST_F(LifecycleTest, BadConfigsAreRefused) {
+  make_table(1, 10);
+  LifecycleConfig c;
+  c.parallel_workers = 0;
+  EXPECT_ERROR(StorageLifecycleManager::open(root(), c), Errc::InvalidArgument);
+  c.parallel_workers = 10'000;
+  EXPECT_ERROR(StorageLifecycleManager::open(root(), c), Errc::InvalidArgument);
+  c = {};
+  c.block_size = 1;
+  EXPECT_ERROR(StorageLifecycleManager::open(root(), c), Errc::InvalidArgument);
+  c = {};
+  c.retention.max_age_days = 0;
+  EXPECT_ERROR(StorageLifecycleManager::open(root(), c), Errc::InvalidArgument);
+  EXPECT_ERROR(StorageLifecycleManager::open(tmp_.sub("missing"), {}), Errc::NotFound);
+}
+
+}  // namespace
+}  // namespace chronicle
