@@ -2,6 +2,7 @@
 // A table with a few partitions of several sealed segments each, whose
 // segment files' modification times the test sets, and a manual clock.
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <filesystem>
