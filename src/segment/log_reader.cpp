@@ -68,10 +68,10 @@ void LogReader::check_gap_after(std::uint64_t missing) noexcept {
   if (!segments) return;
   for (const SegmentEntry& e : *segments) {
     if (e.id > missing) {
-      status_ = file_error(Errc::Corruption, dir_,
-                           "segment {} is missing: the log continues with segment {} (expected "
-                           "base_seq {})",
-                           missing, e.id, cursor_.next_seq());
+      status_ = file_error(Errc::Corruption, segment_path(dir_, missing),
+                           "segment file missing: the log holds segment {} before it and segment "
+                           "{} after it (expected base_seq {})",
+                           missing - 1, e.id, cursor_.next_seq());
       return;
     }
   }

@@ -198,7 +198,6 @@ std::size_t LogVerifier::explain_stop(const WalkEnd& end, std::size_t first) {
   }
   ReaderStop stop = explain_reader_stop(dir_, current, entries_[next], end_offset);
   switch (stop.kind) {
-    case StopKind::Missing:
     case StopKind::Unsealed:
       problem(end.at.value_or(next), stop.error);
       return next;

@@ -15,13 +15,6 @@ std::optional<SegmentEntry> segment_after(const std::vector<SegmentEntry>& liste
 
 ReaderStop explain_reader_stop(const std::string& dir, std::optional<std::uint64_t> current,
                                const SegmentEntry& next, std::optional<std::uint64_t> end_offset) {
-  if (current && next.id != *current + 1) {
-    return {StopKind::Missing,
-            file_error(Errc::Corruption, segment_path(dir, *current + 1),
-                       "segment file missing: the log holds segment {} before it and segment {} "
-                       "after it",
-                       *current, next.id)};
-  }
   if (current) {
     const std::string what = fmt::format(
         "segment is not sealed and has no end-of-segment marker, but segment {} follows it",

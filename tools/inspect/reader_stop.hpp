@@ -1,9 +1,8 @@
 #pragma once
 // Why a LogReader says "nothing yet" although the directory lists a later
-// segment. A reader moves from segment n to n + 1 only, so it waits forever
-// before a missing segment, or at the end of an unsealed segment without an
-// end marker that is not the last. `cat` and `verify` report that instead of
-// ending as if the log ended there.
+// segment: it waits at the end of an unsealed segment without an end marker
+// that is not the last (the reader itself reports a missing segment). `cat`
+// and `verify` report that instead of ending as if the log ended there.
 
 #include <cstdint>
 #include <optional>
@@ -16,7 +15,6 @@
 namespace chronicle::cli {
 
 enum class StopKind {
-  Missing,     // segment current + 1 is not in the directory
   Unsealed,    // `current` has no end marker, yet `next` follows it
   Unopenable,  // the reader is in no segment though `next` is listed
 };
