@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include <chronicle/compression/segment_compression.hpp>
+#include <chronicle/compression/unified_segment_reader.hpp>
 #include <chronicle/segment/log_reader.hpp>
 #include <chronicle/segment/segment_store.hpp>
 #include <chronicle/segment/segment_writer.hpp>
@@ -140,11 +141,10 @@ int run_cycle(const Args& a) {
 
 template <class Wait>
 int follow(const Args& a, Wait wait, std::uint64_t end) {
-  Result<TolerantReader> reader = TolerantReader::open(a.dir);
+  Result<LogReader> reader = LogReader::open(a.dir, both_tiers());
   if (!reader) fail(3, "LogReader::open: " + reader.error().to_string());
   report_seq(kTailReady);
   std::uint64_t expected = 0;
-  std::uint64_t worked_around = 0;
   RecordView view;
   while (end == 0 || expected < end) {
     const Step step = wait_next(*reader, view, wait);
@@ -155,11 +155,6 @@ int follow(const Args& a, Wait wait, std::uint64_t end) {
     }
     report_seq(view.seq);
     ++expected;
-    if (reader->worked_around() != worked_around) {
-      worked_around = reader->worked_around();
-      std::fprintf(stderr, "crash_child: tail worked around the seal-race bug before seq %llu\n",
-                   static_cast<unsigned long long>(view.seq));
-    }
   }
   return 0;
 }

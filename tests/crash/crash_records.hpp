@@ -5,9 +5,7 @@
 // timestamp_for(seed, seq), whoever appended it (a child or the test itself).
 
 #include <algorithm>
-#include <chronicle/compression/unified_segment_reader.hpp>
 #include <chronicle/segment/log_options.hpp>
-#include <chronicle/segment/log_reader.hpp>
 #include <chronicle/segment/record_view.hpp>
 #include <chronicle/segment/segment_writer.hpp>
 #include <cstdint>
@@ -63,74 +61,5 @@ inline std::string record_mismatch(const RecordView& view, std::uint64_t expecte
   }
   return {};
 }
-
-// Known library bug, reproduced by the DISABLED_ tests of SealRaceTest
-// (known_bugs_test.cpp): a live reader that loads a commit word of 0 and then
-// finds the segment header sealed (the writer committed a record or stored
-// the end marker, and sealed, in between) fails with Corruption "uncommitted
-// record inside a sealed segment" or "sealed segment has no end-of-segment
-// marker at its end_of_data". Until it is fixed, the readers of these tests
-// take exactly that failure for "nothing yet" and reopen at the same seq
-// (TolerantReader); a real hole in a sealed segment fails again at once and
-// so still stops them. Set to false once the bug is fixed.
-inline constexpr bool kToleratesSealRaceBug = true;
-
-inline bool is_seal_race_failure(const Status& status) {
-  if (!kToleratesSealRaceBug || status) return false;
-  const std::string& msg = status.error().message();
-  return status.error().code() == Errc::Corruption &&
-         (msg.find("uncommitted record inside a sealed segment") != std::string::npos ||
-          msg.find("sealed segment has no end-of-segment marker at its end_of_data") !=
-              std::string::npos);
-}
-
-// A LogReader of both tiers (hot and compressed segments) from the first
-// record that works around the bug above: after that failure it reopens the
-// log and seeks back to the seq it expects. If reopened readers keep failing
-// so without delivering a record, that is no race but damage, and it stays
-// failed. Everything else is the LogReader's own answer.
-class TolerantReader {
- public:
-  static Result<TolerantReader> open(const std::string& dir) {
-    auto reader = LogReader::open(dir, both_tiers());
-    if (!reader) return std::move(reader).error();
-    return TolerantReader(dir, std::move(*reader));
-  }
-
-  Step next(RecordView& out) {
-    if (reopen_) {
-      auto reader = LogReader::open(dir_, both_tiers());
-      if (!reader) return Step::NothingYet;
-      if (auto st = reader->seek_seq(expected_); !st) return Step::NothingYet;
-      reader_ = std::move(*reader);
-      reopen_ = false;
-    }
-    const Step step = reader_.next(out);
-    if (step == Step::Record) {
-      expected_ = out.seq + 1;
-      retries_ = 0;
-    } else if (step == Step::Failed && retries_ < 3 && is_seal_race_failure(reader_.status())) {
-      ++worked_around_;
-      ++retries_;
-      reopen_ = true;
-      return Step::NothingYet;
-    }
-    return step;
-  }
-
-  const Status& status() const { return reader_.status(); }
-  // How often the seal-race failure was taken for "nothing yet".
-  std::uint64_t worked_around() const { return worked_around_; }
-
- private:
-  TolerantReader(std::string dir, LogReader reader)
-      : dir_(std::move(dir)), reader_(std::move(reader)) {}
-  std::string dir_;
-  LogReader reader_;
-  std::uint64_t expected_ = 0;
-  bool reopen_ = false;  // reopen and seek to expected_ before the next step
-  int retries_ = 0;      // reopened since the last record
-  std::uint64_t worked_around_ = 0;
-};
 
 }  // namespace chronicle::crash

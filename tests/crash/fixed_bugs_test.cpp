@@ -1,7 +1,6 @@
-// Minimal reproductions of library bugs that the crash tests found. A test is
-// DISABLED_ while its bug stands; once fixed, enable it (it stays as a
-// regression test) and set the matching kTolerates...Bug (crash_records.hpp)
-// to false.
+// Regression tests for the library bugs that the crash tests found, each a
+// minimal, deterministic reproduction: the short segment tail, the seal race
+// and the lock pid bug. All three are fixed; these tests keep them so.
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -29,16 +28,17 @@
 namespace chronicle::crash {
 namespace {
 
-// Bug (short segment tail), fixed by d69d63f: SegmentCursor::refill_or_end
-// (src/segment/segment_cursor.cpp) demands a whole 32-byte record header at
-// the reader's offset before it looks at the commit word there. When the
+// Bug (short segment tail), fixed by d69d63f. SegmentCursor::refill_or_end
+// (src/segment/segment_cursor.cpp) demanded a whole 32-byte record header at
+// the reader's offset before it looked at the commit word there. When the
 // records of a live segment end less than 32 bytes before the end of the file
 // (the writer keeps only the 8-byte end marker free), the reader at that
-// offset returns Step::Failed, "Corruption: ... record needs 32 bytes but the
+// offset returned Step::Failed, "Corruption: ... record needs 32 bytes but the
 // segment holds only N bytes at offset O", instead of NothingYet (commit word
 // 0: the writer has not rolled yet) or moving on (end marker stored, seal in
-// flight). The failure is sticky, so a live tailer dies, and a log whose
-// writer was killed in that state is unreadable until a writer reopens it.
+// flight). The failure was sticky, so a live tailer died, and a log whose
+// writer was killed in that state was unreadable until a writer reopened it.
+// Now the commit word alone decides "nothing yet" in that short last slot.
 TEST(FoundByCrashTests, ReaderNearTheEndOfALiveSegmentSaysNothingYet) {
   ScratchDir tmp;
   LogOptions options;
@@ -73,17 +73,19 @@ class RacingSegment : public MemorySegment {
   mutable std::function<void()> before;
 };
 
-// Bug (seal race): SegmentCursor::at_uncommitted (src/segment/segment_cursor.cpp)
-// is reached after next() loaded a commit word of 0, and only then reads the
-// segment header; if the header is sealed by then it fails with Corruption,
-// "uncommitted record inside a sealed segment" or, at end_of_data, "sealed
-// segment has no end-of-segment marker at its end_of_data". But the writer
-// may have committed that record or stored the end marker, and sealed the
-// segment, between the two loads (a reader preempted there): the commit word
-// must be loaded again once a sealed header was seen (the seal is stored after
-// every commit word and the end marker, with release). A live LogReader fails
-// for good on it. Found by TailAcrossWriterKills, where a tailer at the end of
-// a segment hits it within a few hundred rolls on 2 cores.
+// Bug (seal race), fixed by 2c3eea4. SegmentCursor::at_uncommitted
+// (src/segment/segment_cursor.cpp) is reached after next() loaded a commit
+// word of 0, and only then reads the segment header; if the header was sealed
+// by then it failed with Corruption, "uncommitted record inside a sealed
+// segment" or, at end_of_data, "sealed segment has no end-of-segment marker
+// at its end_of_data". But the writer may have committed that record or
+// stored the end marker, and sealed the segment, between the two loads (a
+// reader preempted there), and a live LogReader failed for good on it. Found
+// by TailAcrossWriterKills, where a tailer at the end of a segment hit it
+// within a few hundred rolls on 2 cores. Now the cursor loads the commit word
+// again once it has seen a sealed header (the seal is stored after every
+// commit word and the end marker, with release), and only a commit word still
+// 0 then is damage.
 class SealRaceTest : public ::testing::Test {
  protected:
   // A 4 KiB-segment log with record 0, and a cursor on segment 0 that has
@@ -151,15 +153,16 @@ TEST_F(SealRaceTest, EndMarkerStoredAndSealedAfterTheCommitLoadEndsTheSegment) {
   EXPECT_EQ(step, CursorStep::EndOfSegment) << cursor_.error().to_string();
 }
 
-// Bug (lock pid): DirLock::acquire (src/core/dir_lock.cpp) takes the flock
-// first and only then truncates the lock file and writes its pid into it. A
-// second writer that fails to take the lock in between reads the file for its
-// message at once and names "pid unknown" (empty file) or the previous
-// holder's pid, a process that may be long dead, instead of the holder. I1
-// (WriterLockRace) sees "pid unknown" for about a third of its losers. Here
-// the test plays the holder: it takes the flock while the file still names
-// the last writer, a child that has exited, and writes its own pid 100 ms
-// later, as a holder descheduled between its two steps would.
+// Bug (lock pid), fixed by 2c3eea4. DirLock::acquire (src/core/dir_lock.cpp)
+// takes the flock first and only then truncates the lock file and writes its
+// pid into it. A second writer that failed to take the lock in between read
+// the file for its message at once and named "pid unknown" (empty file) or
+// the previous holder's pid, a process that may be long dead, instead of the
+// holder. Found by I1 (WriterLockRace), which saw "pid unknown" for about a
+// third of its losers. Now the Locked error names the flock holder's pid from
+// /proc/locks. Here the test plays the holder: it takes the flock while the
+// file still names the last writer, a child that has exited, and writes its
+// own pid 100 ms later, as a holder descheduled between its two steps would.
 TEST(LockPidBugTest, LockedErrorNamesTheHolderNotThePreviousOne) {
   ScratchDir tmp;
   const std::string dir = tmp.sub("log");

@@ -101,10 +101,9 @@ TEST_P(KillLoopTest, EveryAcknowledgedAppendSurvivesRandomKills) {
   }
   std::printf(
       "[   info   ] %d trials (%d timed, %d counted kills, %d reopened), %llu acks, "
-      "%llu records, %llu seal-race workarounds\n",
+      "%llu records\n",
       trials, by_time, by_count, reopened, static_cast<unsigned long long>(acked),
-      static_cast<unsigned long long>(log.end),
-      static_cast<unsigned long long>(checker.seal_race_workarounds()));
+      static_cast<unsigned long long>(log.end));
 }
 
 INSTANTIATE_TEST_SUITE_P(Crash, KillLoopTest,

@@ -3,15 +3,13 @@
 // other gets Locked naming the winner's pid; over all trials the log holds
 // the winners' appends and nothing else.
 //
-// Known library bug (LockPidBugTest.DISABLED_LockedErrorNamesTheHolderNotThePreviousOne in
-// known_bugs_test.cpp): the holder writes its pid into the lock file only
-// after it took the lock, so a loser may name "pid unknown" or the previous
-// winner. While kToleratesLockPidBug is true, exactly those two wrong names
-// are counted and printed instead of failing the test.
+// The lock pid bug, fixed, showed here as losers naming "pid unknown" or an
+// earlier winner (the holder wrote its pid into the lock file only after it
+// had taken the lock); LockPidBugTest in fixed_bugs_test.cpp reproduces it.
+// A loser that names anything but the winner's pid fails the test.
 
 #include <gtest/gtest.h>
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -22,7 +20,6 @@ namespace {
 
 constexpr std::uint64_t kSegmentSize = 64 * 1024;
 constexpr int kWinnerAppends = 3;
-constexpr bool kToleratesLockPidBug = true;
 
 TEST(WriterLockRace, ExactlyOneOfNProcessesOpensTheLogAndTheOthersNameIt) {
   ScratchDir tmp;
@@ -33,8 +30,7 @@ TEST(WriterLockRace, ExactlyOneOfNProcessesOpensTheLogAndTheOthersNameIt) {
   LogChecker checker(seed, max_len_for(kSegmentSize));
   std::uint64_t expected_end = 0;
   constexpr int kSizes[] = {2, 4, 8};
-  std::set<pid_t> earlier_winners;
-  int losers = 0, unknown_named = 0, earlier_named = 0;
+  int losers = 0;
 
   for (int trial = 0; trial < trials && !HasFailure(); ++trial) {
     const int n = kSizes[trial % 3];
@@ -81,26 +77,12 @@ TEST(WriterLockRace, ExactlyOneOfNProcessesOpensTheLogAndTheOthersNameIt) {
       ++losers;
       const std::string& line = lines[i];
       EXPECT_TRUE(line.starts_with("Locked ")) << line;
-      if (line.find("(pid " + std::to_string(winner) + ")") != std::string::npos) continue;
-      if (kToleratesLockPidBug && line.ends_with("(pid unknown)")) {
-        ++unknown_named;
-        continue;
-      }
-      const auto at = line.rfind("(pid ");
-      const pid_t named = at == std::string::npos ? 0 : std::atoi(line.c_str() + at + 5);
-      if (kToleratesLockPidBug && earlier_winners.count(named) != 0) {
-        ++earlier_named;
-        continue;
-      }
-      ADD_FAILURE() << "a loser does not name the winner, pid " << winner << ": " << line;
+      EXPECT_NE(line.find("(pid " + std::to_string(winner) + ")"), std::string::npos)
+          << "a loser does not name the winner, pid " << winner << ": " << line;
     }
-    earlier_winners.insert(winner);
     expected_end += kWinnerAppends;
   }
-  std::printf(
-      "[   info   ] %d trials, %d losers: %d named the winner, %d \"pid unknown\", %d a "
-      "previous winner (lock pid bug)\n",
-      trials, losers, losers - unknown_named - earlier_named, unknown_named, earlier_named);
+  std::printf("[   info   ] %d trials, %d losers\n", trials, losers);
   LogRange log;
   ASSERT_TRUE(checker.read(dir, &log));
   EXPECT_EQ(log.end, expected_end) << "the log does not hold exactly the winners' appends";
