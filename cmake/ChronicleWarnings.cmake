@@ -1,8 +1,10 @@
 # Warnings and sanitizers apply to chronicle's own targets only (PRIVATE), never
 # to projects that embed chronicle.
 function(chronicle_set_warnings target)
+  # Option structs (LogOptions, ArchiveQuery, ...) have a default for every
+  # member and are meant to be brace-initialized partially.
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
-                         -Wnon-virtual-dtor -Wcast-align)
+                         -Wnon-virtual-dtor -Wcast-align -Wno-missing-field-initializers)
   # GCC 12 reports false "may be used uninitialized" warnings inside
   # std::variant and std::optional moves at -O2 (GCC bugs 105562, 107919);
   # clang builds (tsan, fuzz) keep the check.

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include <chronicle/core/errors.hpp>
 #include <chronicle/segment/segment_store.hpp>
 
@@ -60,21 +62,25 @@ bool LogReader::enter_first_segment() noexcept {
   return enter_segment(segments->front().id, std::nullopt);
 }
 
-// Segment `missing` does not exist. That is "nothing yet" while it is the
-// newest id (the writer closed the log and has not reopened it), but a hole
-// if a later segment exists: then the log has lost a segment.
-void LogReader::check_gap_after(std::uint64_t missing) noexcept {
+// Segment `missing` could not be opened. That is "nothing yet" while it is
+// the newest id (the writer closed the log and has not reopened it), but a
+// hole if a later segment exists. Segments are created in id order, so when a
+// later one is listed, one more open of `missing` is conclusive: it may have
+// been created (and rolled past) since the first attempt.
+bool LogReader::enter_or_report_gap(std::uint64_t missing, std::uint64_t expected_base_seq) noexcept {
   auto segments = list_segments(dir_);
-  if (!segments) return;
-  for (const SegmentEntry& e : *segments) {
-    if (e.id > missing) {
-      status_ = file_error(Errc::Corruption, segment_path(dir_, missing),
-                           "segment file missing: the log holds segment {} before it and segment "
-                           "{} after it (expected base_seq {})",
-                           missing - 1, e.id, cursor_.next_seq());
-      return;
-    }
+  if (!segments) return false;
+  const bool later = std::any_of(segments->begin(), segments->end(),
+                                 [&](const SegmentEntry& e) { return e.id > missing; });
+  if (!later) return false;
+  if (enter_segment(missing, expected_base_seq)) return true;
+  if (status_) {
+    status_ = file_error(Errc::Corruption, segment_path(dir_, missing),
+                         "segment file missing: the log holds segment {} before it and a later "
+                         "segment after it (expected base_seq {})",
+                         missing - 1, expected_base_seq);
   }
+  return false;
 }
 
 Step LogReader::next_slow(CursorStep step, RecordView& out) noexcept {
@@ -95,8 +101,8 @@ Step LogReader::next_slow(CursorStep step, RecordView& out) noexcept {
         // so the next segment normally exists; it does not when the writer
         // closed the log and has not reopened it yet.
         const std::uint64_t next_id = cursor_.source()->segment_id() + 1;
-        if (!enter_segment(next_id, cursor_.next_seq())) {
-          if (status_) check_gap_after(next_id);
+        if (!enter_segment(next_id, cursor_.next_seq()) &&
+            !(status_ && enter_or_report_gap(next_id, cursor_.next_seq()))) {
           return status_ ? Step::NothingYet : Step::Failed;
         }
         break;

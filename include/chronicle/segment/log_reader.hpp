@@ -79,7 +79,7 @@ class LogReader {
   // status_ OK when it does not exist (yet).
   bool enter_segment(std::uint64_t id, std::optional<std::uint64_t> expected_base_seq) noexcept;
   bool enter_first_segment() noexcept;
-  void check_gap_after(std::uint64_t missing) noexcept;
+  bool enter_or_report_gap(std::uint64_t missing, std::uint64_t expected_base_seq) noexcept;
   Step failed(Error error) noexcept;
 
   std::string dir_;
