@@ -24,18 +24,25 @@ std::uint64_t mtime_ns(const struct stat& st) {
          static_cast<std::uint64_t>(st.st_mtim.tv_nsec);
 }
 
-// Whether the hot segment at `path` is sealed, from its header alone.
-bool header_sealed(const std::string& path) {
+// Fills sealed, record count and time range of a hot segment from its
+// header's seal block (one small read; nothing when it is unreadable).
+void read_seal_block(const std::string& path, SegmentInfo& s) {
   auto fd = FileSystem::system().open(path, O_RDONLY | O_NOFOLLOW);
-  if (!fd) return false;
+  if (!fd) return;
   SegmentHeader h;
-  if (!FileSystem::system().pread_exact(fd->get(), path, &h, sizeof h, 0)) return false;
-  return h.magic == kSegmentMagic && is_sealed(h);
+  if (!FileSystem::system().pread_exact(fd->get(), path, &h, sizeof h, 0)) return;
+  if (h.magic != kSegmentMagic || !is_sealed(h)) return;
+  s.sealed = true;
+  s.record_count = h.record_count;
+  s.min_timestamp_ns = h.min_timestamp_ns;
+  s.max_timestamp_ns = h.max_timestamp_ns;
+  s.used_bytes = h.end_of_data;
 }
 
-// What policies need, cheaply: one stat per segment; the newest segment's
-// header decides whether it is sealed (every older one is, once a writer
-// has rolled past it; compress_segment checks again before it acts).
+// What policies need, cheaply: a stat per segment and, for hot segments,
+// the seal block (sealed, count, time range). An older segment without a
+// readable seal block still counts as sealed (a writer has rolled past it);
+// compress_segment checks again before it acts.
 Result<std::vector<SegmentInfo>> quick_segments(const std::string& dir, const std::string& rel) {
   auto entries = list_segments(dir);
   if (!entries) return std::move(entries).error();
@@ -51,7 +58,8 @@ Result<std::vector<SegmentInfo>> quick_segments(const std::string& dir, const st
     if (::lstat(s.path.c_str(), &st) != 0) continue;  // replaced since the listing
     s.size_on_disk = static_cast<std::uint64_t>(st.st_size);
     s.modified_ns = mtime_ns(st);
-    s.sealed = s.tier == SegmentTier::Cold || e.id < newest || header_sealed(s.path);
+    if (s.tier == SegmentTier::Hot) read_seal_block(s.path, s);
+    s.sealed = s.sealed || s.tier == SegmentTier::Cold || e.id < newest;
     out.push_back(std::move(s));
   }
   return out;
@@ -101,10 +109,12 @@ Result<std::vector<SegmentJob>> plan_partition(const PlanInput& in, const Partit
   const bool all_sealed = std::all_of(segments->begin(), segments->end(),
                                       [](const SegmentInfo& s) { return s.sealed; });
   // Whole partition: everything sealed and the newest segment old enough.
+  auto old_enough = [&](const SegmentInfo& s, std::uint32_t days) {
+    const std::uint64_t ref = s.age_reference_ns();
+    return in.now_ns >= ref && in.now_ns - ref >= static_cast<std::uint64_t>(days) * kNanosPerDay;
+  };
   if (r.delete_partitions_after_days && all_sealed && !segments->empty() &&
-      in.now_ns >= segments->back().modified_ns &&
-      in.now_ns - segments->back().modified_ns >=
-          static_cast<std::uint64_t>(*r.delete_partitions_after_days) * kNanosPerDay) {
+      old_enough(segments->back(), *r.delete_partitions_after_days)) {
     *delete_partition = true;
     stats.retention_eligible += segments->size();
     return jobs;
@@ -117,9 +127,7 @@ Result<std::vector<SegmentJob>> plan_partition(const PlanInput& in, const Partit
   for (std::size_t i = 0; i < segments->size(); ++i) {
     const SegmentInfo& s = (*segments)[i];
     if (!s.sealed || s.segment_id == newest) break;
-    const bool too_old = r.max_age_days && in.now_ns >= s.modified_ns &&
-                         in.now_ns - s.modified_ns >=
-                             static_cast<std::uint64_t>(*r.max_age_days) * kNanosPerDay;
+    const bool too_old = r.max_age_days && old_enough(s, *r.max_age_days);
     const bool over_budget = r.max_partition_bytes && bytes > *r.max_partition_bytes;
     if (!too_old && !over_budget) continue;
     deleted[i] = true;

@@ -75,7 +75,7 @@ bool CompressionPolicy::eligible(const SegmentInfo& s, std::uint64_t now_ns) con
   switch (kind_) {
     case Kind::Never: return false;
     case Kind::Immediate: return true;
-    case Kind::AgeAfter: return at_least_days(s.modified_ns, now_ns, days_);
+    case Kind::AgeAfter: return at_least_days(s.age_reference_ns(), now_ns, days_);
     case Kind::IdleAfter: {
       const std::uint64_t last = track_reads_ && s.last_read_ns
                                      ? std::max(*s.last_read_ns, s.modified_ns)

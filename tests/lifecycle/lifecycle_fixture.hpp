@@ -28,8 +28,10 @@ class LifecycleTest : public TempDirTest {
   std::string root() const { return tmp_.sub("t"); }
 
   // `partitions` partitions (symbol=S0..), each with `records` records in
-  // 16 KiB segments, closed (every segment sealed).
-  void make_table(int partitions, int records, TableConfig config = {}) {
+  // 16 KiB segments, closed (every segment sealed). Record i has timestamp
+  // first_ts + i * step_ns.
+  void make_table(int partitions, int records, TableConfig config = {},
+                  std::uint64_t first_ts = kNow - 10 * kNanosPerDay, std::uint64_t step_ns = 1000) {
     config.segment_size = 16 * 1024;
     auto scheme = PartitionScheme::create({{"symbol", KeyType::String, 0}});
     ASSERT_OK(scheme);
@@ -40,7 +42,7 @@ class LifecycleTest : public TempDirTest {
       auto w = table_->partition_writer(values(p));
       ASSERT_OK(w);
       for (int i = 0; i < records; ++i) {
-        ASSERT_OK(w->append(1, 1000 + static_cast<std::uint64_t>(i),
+        ASSERT_OK(w->append(1, first_ts + static_cast<std::uint64_t>(i) * step_ns,
                             std::vector<std::byte>(200, std::byte{static_cast<unsigned char>(i)})));
       }
       ASSERT_OK(w->finish());

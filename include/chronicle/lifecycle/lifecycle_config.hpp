@@ -17,15 +17,14 @@ namespace chronicle {
 // segment open keeps reading it (its mapping holds the data); new readers
 // start after it.
 struct RetentionRules {
-  // Delete sealed segments sealed at least this many days ago (by the
-  // segment file's modification time, as AgeAfter).
+  // Delete sealed segments whose newest record is at least this many days
+  // old (by record timestamps, as AgeAfter).
   std::optional<std::uint32_t> max_age_days;
   // Per partition: delete the oldest sealed segments while the partition's
   // segment files take more than this many bytes.
   std::optional<std::uint64_t> max_partition_bytes;
   // Delete a whole partition directory once every segment in it is sealed,
-  // no writer holds it, and its newest segment was sealed at least this many
-  // days ago.
+  // no writer holds it, and its newest record is at least this many days old.
   std::optional<std::uint32_t> delete_partitions_after_days;
 };
 

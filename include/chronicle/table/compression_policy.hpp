@@ -9,7 +9,10 @@
 //                               read recorded by the access tracker, falling
 //                               back to the seal time when never read;
 //                               false: the seal (modification) time only)
-//   age_after(days)             sealed at least `days` ago
+//   age_after(days)             its newest record is at least `days` old (by the
+//                               record timestamps; the seal time when empty):
+//                               data ages by what it describes, so a backfill
+//                               of old days goes cold at once
 //   immediate()                 as soon as sealed
 //   size_threshold(bytes)       the segment file is at least `bytes` large
 //   custom(fn)                  any predicate; cannot be stored in _table.json

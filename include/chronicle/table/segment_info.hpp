@@ -25,6 +25,12 @@ struct SegmentInfo {
   std::optional<std::uint64_t> last_read_ns;  // from the access tracker, when tracked
   std::uint64_t read_count = 0;
   bool sealed = false;
+
+  // The segment's age reference: its newest record's timestamp, or its
+  // modification time when it holds no record or that is unknown.
+  std::uint64_t age_reference_ns() const noexcept {
+    return record_count > 0 ? max_timestamp_ns : modified_ns;
+  }
 };
 
 }  // namespace chronicle
