@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include <chronicle/compression/seekable_reader.hpp>
 #include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/errors.hpp>
+#include <chronicle/core/temp_name.hpp>
 #include <chronicle/segment/hot_segment.hpp>
 #include <chronicle/segment/memory_segment.hpp>
 #include <chronicle/segment/segment_cursor.hpp>
@@ -21,14 +21,6 @@
 namespace chronicle {
 
 namespace {
-
-constexpr std::string_view kTempMarker = ".tmp-";
-
-std::string temp_path_for(const std::string& final_path) {
-  std::uint64_t r = 0;
-  if (::getrandom(&r, sizeof r, 0) != sizeof r) r = static_cast<std::uint64_t>(::clock());
-  return fmt::format("{}{}{}-{:016x}", final_path, kTempMarker, ::getpid(), r);
-}
 
 bool exists(const std::string& path) {
   struct stat st {};

@@ -13,27 +13,26 @@ constexpr std::size_t kHeader = 16, kEntry = 24;
 // A partition never has more segments than ids a name can hold; this caps
 // what a damaged count can make us allocate.
 constexpr std::uint64_t kMaxEntries = 1u << 24;
-
-void put(std::vector<std::byte>& out, const void* p, std::size_t n) {
-  const auto* b = static_cast<const std::byte*>(p);
-  out.insert(out.end(), b, b + n);
-}
 }  // namespace
 
 std::vector<std::byte> encode_access(const std::map<std::uint64_t, SegmentAccess>& entries) {
-  std::vector<std::byte> out;
-  out.reserve(kHeader + entries.size() * kEntry + 8);
-  put(out, kMagic, sizeof kMagic);
+  std::vector<std::byte> out(kHeader + entries.size() * kEntry + 8);
+  std::byte* p = out.data();
+  auto put = [&p](const void* v, std::size_t n) {
+    std::memcpy(p, v, n);
+    p += n;
+  };
+  put(kMagic, sizeof kMagic);
   const std::uint32_t version = 1, count = static_cast<std::uint32_t>(entries.size());
-  put(out, &version, 4);
-  put(out, &count, 4);
+  put(&version, 4);
+  put(&count, 4);
   for (const auto& [id, a] : entries) {
-    put(out, &id, 8);
-    put(out, &a.last_read_ns, 8);
-    put(out, &a.read_count, 8);
+    put(&id, 8);
+    put(&a.last_read_ns, 8);
+    put(&a.read_count, 8);
   }
-  const std::uint64_t sum = xxh64(out.data(), out.size());
-  put(out, &sum, 8);
+  const std::uint64_t sum = xxh64(out.data(), out.size() - 8);
+  put(&sum, 8);
   return out;
 }
 

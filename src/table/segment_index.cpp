@@ -1,7 +1,6 @@
 #include <chronicle/table/segment_index.hpp>
 
 #include <fcntl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 
 #include <chronicle/core/checksum.hpp>
 #include <chronicle/core/errors.hpp>
+#include <chronicle/core/temp_name.hpp>
 
 namespace chronicle {
 
@@ -64,9 +64,7 @@ Status write_segment_index(FileSystem& fs, const std::string& dir, const Segment
   std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
 
   const std::string path = segment_index_path(dir, index.segment_id);
-  std::uint64_t r = 0;
-  (void)::getrandom(&r, sizeof r, 0);
-  const std::string tmp = fmt::format("{}.tmp-{}-{:016x}", path, ::getpid(), r);
+  const std::string tmp = temp_path_for(path);
   auto fd = fs.open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
   if (!fd) return std::move(fd).error();
   Status st = fs.pwrite_all(fd->get(), tmp, bytes.data(), bytes.size(), 0);

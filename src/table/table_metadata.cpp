@@ -1,11 +1,11 @@
 #include "table_metadata.hpp"
 
 #include <fcntl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chronicle/core/errors.hpp>
+#include <chronicle/core/temp_name.hpp>
 
 #include "json_util.hpp"
 #include "policy_json.hpp"
@@ -179,9 +179,7 @@ Status write_table_metadata(FileSystem& fs, const std::string& root, const Table
                             mode_t mode, bool replace) {
   const std::string path = metadata_path(root);
   const std::string text = serialize_table_metadata(meta);
-  std::uint64_t r = 0;
-  (void)::getrandom(&r, sizeof r, 0);
-  const std::string tmp = fmt::format("{}.tmp-{}-{:016x}", path, ::getpid(), r);
+  const std::string tmp = temp_path_for(path);
   auto fd = fs.open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
   if (!fd) return std::move(fd).error();
   Status st = fs.pwrite_all(fd->get(), tmp, text.data(), text.size(), 0);
