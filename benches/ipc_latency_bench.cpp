@@ -11,8 +11,14 @@
 //                          included)
 //   BM_IpcLatency/mode:1   baseline: the same 96-byte records through a ring
 //                          in a MAP_SHARED anonymous mapping, published with a
-//                          release store of a 64-bit sequence word and polled
+//                          release store of the 32-bit commit word and polled
 //                          with acquire loads (the cache-line hand-off floor)
+//   BM_IpcLatency/mode:2   as mode 1, plus chronicle's record header and XXH3
+//                          record checksum, computed by the writer and
+//                          verified by the reader: the cost of the format
+//
+// mode 0 also runs with 600 000 records, which fit in the first segment: no
+// roll, so no segment preparation competing for the two cores.
 //
 // The first kWarmup records are not counted. Both processes share the
 // machine's two cores with nothing else (on a 2-core machine the writer's
@@ -35,7 +41,7 @@
 #include <string>
 #include <thread>
 
-#include <chronicle/core/detail/atomic_word.hpp>
+#include <chronicle/core/record_format.hpp>
 #include <chronicle/segment/log_reader.hpp>
 #include <chronicle/segment/segment_writer.hpp>
 #include <chronicle/segment/wait_strategy.hpp>
@@ -82,16 +88,23 @@ class SharedMapping {
 }
 
 // The reader process. Never returns.
-[[noreturn]] void run_reader(bool baseline, const std::string& log_dir, Shared* sh,
-                             std::byte* ring, std::uint64_t* lat, std::uint64_t total) {
+[[noreturn]] void run_reader(int mode, const std::string& log_dir, Shared* sh, std::byte* ring,
+                             std::uint64_t* lat, std::uint64_t total) {
   try {
     pin_to_cpu(1);
-    if (baseline) {
+    if (mode != 0) {
       sh->ready.store(1, std::memory_order_release);
       for (std::uint64_t i = 0; i < total; ++i) {
         const std::byte* slot = ring + (i % kRingSlots) * record_size(kPayload);
-        // Pairs with store_u64_release in the writer.
-        while (detail::load_u64_acquire(slot) != i + 1) BusySpinWait().idle();
+        const auto commit = static_cast<std::uint32_t>(i + 1);
+        // Pairs with publish_commit_release in the writer.
+        while (load_commit_acquire(slot) != commit) BusySpinWait().idle();
+        if (mode == 2) {
+          const RecordHeader h = read_record_header(slot);
+          if (compute_record_checksum(slot, kPayload) != h.checksum || h.seq != i) {
+            child_fail(sh, "ring record " + std::to_string(i) + " fails its checksum");
+          }
+        }
         const std::uint64_t recv = now_ns();
         std::uint64_t sent;
         std::memcpy(&sent, slot + kRecordHeaderSize, sizeof sent);
@@ -132,7 +145,8 @@ double clock_overhead_ns() {
 }
 
 void BM_IpcLatency(benchmark::State& state) {
-  const bool baseline = state.range(0) != 0;
+  const int mode = static_cast<int>(state.range(0));
+  const bool baseline = mode != 0;
   const auto measured = static_cast<std::uint64_t>(state.range(1));
   const auto gap_ns = static_cast<std::uint64_t>(state.range(2));
   const std::uint64_t total = kWarmup + measured;
@@ -148,7 +162,7 @@ void BM_IpcLatency(benchmark::State& state) {
 
     const pid_t pid = ::fork();
     if (pid < 0) die("fork");
-    if (pid == 0) run_reader(baseline, log_dir, sh, ring.data(), lat, total);
+    if (pid == 0) run_reader(mode, log_dir, sh, ring.data(), lat, total);
 
     Result<SegmentWriter> writer = Error(Errc::Closed, "baseline: no writer");
     if (!baseline) {
@@ -183,8 +197,18 @@ void BM_IpcLatency(benchmark::State& state) {
       if (baseline) {
         std::byte* slot = ring.data() + (i % kRingSlots) * record_size(kPayload);
         std::memcpy(slot + kRecordHeaderSize, buf, kPayload);
-        // Pairs with load_u64_acquire in the reader.
-        detail::store_u64_release(slot, i + 1);
+        if (mode == 2) {
+          RecordHeader h{};
+          h.seq = i;
+          h.timestamp_ns = e.timestamp_ns;
+          h.type_id = e.type_id;
+          std::memcpy(slot + kChecksummedFrom, reinterpret_cast<const std::byte*>(&h) + kChecksummedFrom,
+                      kRecordHeaderSize - kChecksummedFrom);
+          const std::uint32_t sum = compute_record_checksum(slot, kPayload);
+          std::memcpy(slot + offsetof(RecordHeader, checksum), &sum, sizeof sum);
+        }
+        // Pairs with load_commit_acquire in the reader.
+        publish_commit_release(slot, static_cast<std::uint32_t>(i + 1));
       } else if (auto seq = writer->append(e.type_id, e.timestamp_ns, buf); !seq) {
         state.SkipWithError(seq.error().to_string().c_str());
         failed = true;
@@ -219,7 +243,9 @@ void BM_IpcLatency(benchmark::State& state) {
 BENCHMARK(BM_IpcLatency)
     ->ArgNames({"mode", "records", "gap_ns"})
     ->Args({0, 2'000'000, 2'000})
+    ->Args({0, 600'000, 2'000})
     ->Args({1, 2'000'000, 2'000})
+    ->Args({2, 2'000'000, 2'000})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);

@@ -11,6 +11,8 @@
 //                             bytes into a buffer, then load 8 bytes of it
 //   BM_HotReadMemcpy/N/1      as /0, but mapping and unmapping every segment
 //                             inside the timed pass, as a reader does
+//   BM_HotReadMemcpy/N/2      as /1, with MAP_POPULATE: the page-table cost
+//                             of a fresh mapping paid in one call
 //   BM_HotReadChecksum/N      the baseline walk plus the record checksum and
 //                             sequence check, no copy: the reader's work
 //                             without the reader
@@ -161,6 +163,7 @@ void BM_HotRead(benchmark::State& state) {
 void BM_HotReadMemcpy(benchmark::State& state) {
   const auto len = static_cast<std::size_t>(state.range(0));
   const bool remap = state.range(1) != 0;
+  const bool populate_each = state.range(1) == 2;
   const PrewrittenLog& log = prewritten(len);
   std::vector<std::unique_ptr<ReadMapping>> maps;
   if (!remap) {
@@ -178,7 +181,7 @@ void BM_HotReadMemcpy(benchmark::State& state) {
   for (auto _ : state) {
     std::uint64_t n = 0;
     if (remap) {
-      for (const auto& p : log.paths) n += walk_segment(ReadMapping(p, false), copy);
+      for (const auto& p : log.paths) n += walk_segment(ReadMapping(p, populate_each), copy);
     } else {
       for (const auto& m : maps) n += walk_segment(*m, copy);
     }
@@ -253,8 +256,10 @@ BENCHMARK(BM_HotReadMemcpy)
     ->ArgNames({"payload", "remap"})
     ->Args({64, 0})
     ->Args({64, 1})
+    ->Args({64, 2})
     ->Args({1024, 0})
     ->Args({1024, 1})
+    ->Args({1024, 2})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HotReadChecksum)->Arg(64)->Arg(1024)->UseRealTime()->Unit(benchmark::kMillisecond);
