@@ -67,7 +67,9 @@ SegmentPreparer::SegmentPreparer(FileSystem& fs, const Clock& clock, std::string
 
 SegmentPreparer::~SegmentPreparer() {
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    // Pending syncs are still done: the descriptors close after them.
+    cv_.wait(lock, [&] { return !thread_.joinable() || (to_sync_.empty() && syncing_ == 0); });
     stop_ = true;
   }
   cv_.notify_all();
@@ -116,10 +118,44 @@ void SegmentPreparer::retire(MmapFile map, UniqueFd fd) {
   cv_.notify_all();
 }
 
+void SegmentPreparer::sync_and_close(UniqueFd fd, std::string path) {
+  if (!thread_.joinable()) {
+    if (auto st = fs_.fdatasync(fd.get(), path); !st && !sync_error_) sync_error_ = st.error();
+    return;
+  }
+  {
+    std::lock_guard lock(mu_);
+    to_sync_.emplace_back(std::move(fd), std::move(path));
+  }
+  cv_.notify_all();
+}
+
+Error SegmentPreparer::take_sync_error() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return to_sync_.empty() && syncing_ == 0; });
+  return std::exchange(sync_error_, Error());
+}
+
 void SegmentPreparer::run() {
   std::unique_lock lock(mu_);
   for (;;) {
-    cv_.wait(lock, [&] { return stop_ || requested_ || !retired_maps_.empty(); });
+    cv_.wait(lock, [&] { return stop_ || requested_ || !retired_maps_.empty() || !to_sync_.empty(); });
+    if (!to_sync_.empty()) {
+      auto batch = std::move(to_sync_);
+      to_sync_.clear();
+      syncing_ = batch.size();
+      lock.unlock();
+      Error first;
+      for (auto& [fd, path] : batch) {
+        if (auto st = fs_.fdatasync(fd.get(), path); !st && !first) first = st.error();
+        fd.reset();
+      }
+      lock.lock();
+      syncing_ = 0;
+      if (first && !sync_error_) sync_error_ = std::move(first);
+      cv_.notify_all();
+      continue;
+    }
     if (!retired_maps_.empty()) {
       auto maps = std::move(retired_maps_);
       auto fds = std::move(retired_fds_);

@@ -57,6 +57,13 @@ class SegmentPreparer {
   // Hands over a sealed segment's mapping and descriptor to be released off
   // the caller's thread (unmapping 64 MiB takes a while).
   void retire(MmapFile map, UniqueFd fd);
+  // Hands over a sealed segment that no sync() has covered yet: fdatasync it
+  // (on the background thread, or here without one), then close it. The
+  // first failure is kept for take_sync_error().
+  void sync_and_close(UniqueFd fd, std::string path);
+  // Waits for the syncs handed over so far; returns the first failure of any
+  // sync since the last call (and forgets it).
+  Error take_sync_error();
 
  private:
   void run();
@@ -73,6 +80,9 @@ class SegmentPreparer {
   std::optional<Result<PreparedSegment>> ready_;   // guarded by mu_
   std::vector<MmapFile> retired_maps_;             // guarded by mu_
   std::vector<UniqueFd> retired_fds_;              // guarded by mu_
+  std::vector<std::pair<UniqueFd, std::string>> to_sync_;  // guarded by mu_
+  std::size_t syncing_ = 0;                        // guarded by mu_: taken, not done
+  Error sync_error_;                               // guarded by mu_
   bool stop_ = false;                              // guarded by mu_
   std::thread thread_;
 };

@@ -233,7 +233,13 @@ Status SegmentWriter::roll() noexcept {
     if (!synced && !s.sync_error) s.sync_error = synced.error();
   } else {
     // Keep the descriptor: the next sync() must fdatasync this segment too.
+    // (A descriptor opened later might not report a write-back error that
+    // happened before it was opened.)
     s.unsynced.push_back({s.live.path, std::move(s.live.fd)});
+    if (s.unsynced.size() > detail::kMaxUnsynced) {
+      s.preparer->sync_and_close(std::move(s.unsynced.front().fd), s.unsynced.front().path);
+      s.unsynced.pop_front();
+    }
   }
   s.preparer->retire(std::move(s.live.map), std::move(s.live.fd));
   s.live = {next->id, segment_path(s.dir, next->id), std::move(next->fd), std::move(next->map)};
@@ -268,6 +274,7 @@ Status SegmentWriter::sync() {
     s.sync_error = st.error();
     return st;
   };
+  if (Error e = s.preparer->take_sync_error()) return poison(Status(std::move(e)));
   for (auto& u : s.unsynced) {
     if (auto st = s.fs->fdatasync(u.fd.get(), u.path); !st) return poison(std::move(st));
   }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <deque>
 #include <vector>
 
 #include <chronicle/core/dir_lock.hpp>
@@ -31,6 +32,8 @@ struct UnsyncedSegment {
   UniqueFd fd;
 };
 
+inline constexpr std::size_t kMaxUnsynced = 32;
+
 struct WriterState {
   std::string dir;
   LogOptions options;
@@ -39,7 +42,10 @@ struct WriterState {
   DirLock lock;
   LiveSegment live;
   std::unique_ptr<SegmentPreparer> preparer;
-  std::vector<UnsyncedSegment> unsynced;
+  // Sealed segments a sync() must still cover, newest last. Beyond
+  // kMaxUnsynced the oldest is synced and closed in the background, so a
+  // writer that never calls sync() does not hold a descriptor per segment.
+  std::deque<UnsyncedSegment> unsynced;
   std::uint64_t synced_offset = 0;   // of the live segment
   std::uint64_t flushed_offset = 0;  // of the live segment
   bool dir_dirty = false;            // a segment was named since the last directory fsync

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/files.hpp"
+#include "support/process_resources.hpp"
 #include "support/records.hpp"
 #include "support/status_matchers.hpp"
 #include "support/temp_dir.hpp"
@@ -131,6 +132,17 @@ TEST_F(SegmentWriterTest, RollsManyTimesWithoutPrepareAhead) {
   auto records = read_all(dir(), &payloads);
   ASSERT_EQ(records.size(), 2000u);
   for (std::uint64_t i = 0; i < 2000; ++i) EXPECT_EQ(payloads[i], test::payload_for(2, i, 300));
+}
+
+TEST_F(SegmentWriterTest, RollingWithoutSyncKeepsFewDescriptors) {
+  const int before = test::open_fd_count();
+  ASSERT_OK_AND_ASSIGN(auto writer, SegmentWriter::open(dir(), small(4096)));
+  for (std::uint64_t i = 0; i < 3000; ++i) ASSERT_OK(writer.append(1, i, std::vector<std::byte>(200)));
+  ASSERT_GT(writer.rolls(), 150u);
+  EXPECT_LT(test::open_fd_count(), before + 40) << "a descriptor per rolled segment is kept";
+  ASSERT_OK(writer.sync());
+  ASSERT_OK(writer.close());
+  EXPECT_EQ(test::open_fd_count(), before);
 }
 
 TEST_F(SegmentWriterTest, SecondWriterIsLockedOutNamingThePid) {
