@@ -1,5 +1,6 @@
 #include <chronicle/table/table.hpp>
 
+#include <limits.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -79,7 +80,13 @@ TimeSeriesOptions Table::writer_options() const {
 Result<std::string> Table::partition_dir(const PartitionValues& values) const {
   auto rel = partition_path(scheme_, values);
   if (!rel) return std::move(rel).error();
-  return root_ + "/" + *rel;
+  std::string dir = root_ + "/" + *rel;
+  // Refused, never truncated: the system could not open it anyway.
+  if (dir.size() >= PATH_MAX) {
+    return invalid_argument("partition directory of {} bytes exceeds PATH_MAX ({}): {}",
+                            dir.size(), PATH_MAX, escape_bytes(dir.substr(0, 200)) + "...");
+  }
+  return dir;
 }
 
 Result<std::vector<PartitionInfo>> Table::partitions(const PartitionFilter& filter,
@@ -122,6 +129,7 @@ Result<std::vector<SegmentInfo>> Table::segments(const PartitionValues& values) 
 }
 
 Result<PartitionWriter> Table::partition_writer(const PartitionValues& values) const {
+  if (auto dir = partition_dir(values); !dir) return std::move(dir).error();
   auto rel = partition_path(scheme_, values);
   if (!rel) return std::move(rel).error();
   if (auto st = detail::make_partition_dirs(FileSystem::system(), root_, *rel, config_.dir_mode); !st) {

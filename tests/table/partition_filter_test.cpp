@@ -213,6 +213,19 @@ TEST_F(PartitionFilterTest, ToStringIsReadable) {
   EXPECT_EQ(F::or_({}).to_string(), "none");
 }
 
+TEST_F(PartitionFilterTest, ASharedSubFilterThatExpandsExponentiallyIsRefused) {
+  // 40 doublings share one node each time: 2^40 leaves as a tree.
+  F f = F::exact("venue", "XNAS");
+  for (int i = 0; i < 40; ++i) f = F::and_({f, f});
+  auto st = f.validate(scheme_);
+  EXPECT_ERROR(st, Errc::InvalidArgument);
+  EXPECT_NE(st.error().message().find("nodes"), std::string::npos) << st.error().message();
+  // Ten doublings (1024 leaves) are fine.
+  F g = F::exact("venue", "XNAS");
+  for (int i = 0; i < 10; ++i) g = F::and_({g, g});
+  EXPECT_TRUE(matches(g, p("XNAS", 1, "2026-01-29")));
+}
+
 TEST_F(PartitionFilterTest, ToStringEscapesStringsAndKeys) {
   EXPECT_EQ(F::exact("venue", "a\"b\n\\").to_string(), "venue = \"a\\x22b\\x0a\\x5c\"");
   EXPECT_EQ(F::exact("k\x1b", 1).to_string(), "k\\x1b = 1");

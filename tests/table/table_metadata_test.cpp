@@ -171,6 +171,21 @@ TEST_F(TableMetadataTest, ResourceBombsAreRefusedQuickly) {
   expect_refused("{\"format\": \"" + std::string(10'000'000, 'x') + "\"}", "10 MB string");
 }
 
+TEST_F(TableMetadataTest, APartitionPathOverPathMaxIsRefusedNotTruncated) {
+  std::vector<PartitionKey> keys;
+  for (int i = 0; i < 16; ++i) keys.push_back({"k" + std::to_string(i), KeyType::String, 0});
+  ASSERT_OK_AND_ASSIGN(auto t, Table::create(root(), PartitionScheme::create(keys).value()));
+  std::vector<std::pair<std::string, PartitionValue>> values;
+  for (int i = 0; i < 16; ++i) values.emplace_back("k" + std::to_string(i), std::string(250, 'v'));
+  ASSERT_OK_AND_ASSIGN(auto v, PartitionValues::create(t.scheme(), values));
+  auto dir = t.partition_dir(v);
+  EXPECT_ERROR(dir, Errc::InvalidArgument);
+  EXPECT_NE(dir.error().message().find("PATH_MAX"), std::string::npos);
+  EXPECT_ERROR(t.partition_writer(v), Errc::InvalidArgument);
+  ASSERT_OK_AND_ASSIGN(auto parts, t.partitions());
+  EXPECT_TRUE(parts.empty());
+}
+
 TEST_F(TableMetadataTest, ASymlinkedMetadataFileIsRefused) {
   valid_text();
   std::filesystem::rename(meta(), tmp_.sub("elsewhere.json"));

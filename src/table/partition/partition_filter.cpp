@@ -103,8 +103,19 @@ Status validate_leaf(const FilterNode& n, const PartitionScheme& scheme) {
   return {};
 }
 
-// `nesting` counts the And/Or/Not nodes above `n`.
-Status validate_node(const FilterNode& n, const PartitionScheme& scheme, std::size_t nesting) {
+// Sub-filters may be shared, so a small object can stand for a huge tree
+// (and_({f, f}) applied k times has 2^k leaves). validate counts every node
+// it visits, as matches would, and refuses a tree larger than this.
+constexpr std::size_t kMaxVisitedNodes = 100'000;
+
+// `nesting` counts the And/Or/Not nodes above `n`; `visited` every node seen.
+Status validate_node(const FilterNode& n, const PartitionScheme& scheme, std::size_t nesting,
+                     std::size_t& visited) {
+  if (++visited > kMaxVisitedNodes) {
+    return invalid_argument("partition filter has more than {} nodes (counting shared "
+                            "sub-filters each time they are used)",
+                            kMaxVisitedNodes);
+  }
   switch (n.kind) {
     case Kind::All:
       return {};
@@ -123,7 +134,7 @@ Status validate_node(const FilterNode& n, const PartitionScheme& scheme, std::si
         kMaxNesting, kMaxNesting);
   }
   for (const auto& c : n.children) {
-    if (auto ok = validate_node(*c, scheme, nesting + 1); !ok) return ok;
+    if (auto ok = validate_node(*c, scheme, nesting + 1, visited); !ok) return ok;
   }
   return {};
 }
@@ -280,7 +291,8 @@ PartitionFilter PartitionFilter::not_(PartitionFilter part) {
 }
 
 Status PartitionFilter::validate(const PartitionScheme& scheme) const {
-  return validate_node(node_or_all(node_.get()), scheme, 0);
+  std::size_t visited = 0;
+  return validate_node(node_or_all(node_.get()), scheme, 0, visited);
 }
 
 bool PartitionFilter::matches(const PartitionScheme& scheme, const PartitionValues& values) const {
