@@ -54,9 +54,8 @@ void remove_dead_temp_files(const std::string& dir) {
 }
 
 // Merges `updates` into dir/.access under the partition's access lock.
-Status merge_into_file(const std::string& dir,
+Status merge_into_file(FileSystem& fs, const std::string& dir,
                        const std::map<std::uint64_t, SegmentAccess>& updates) {
-  FileSystem& fs = FileSystem::system();
   const std::string lock_path = dir + "/.access.lock";
   auto lock = fs.open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
   if (!lock) return std::move(lock).error();
@@ -124,7 +123,8 @@ Status AccessTracker::flush() {
   }
   Status first;
   for (const auto& [dir, updates] : batch) {
-    if (auto st = merge_into_file(dir, updates); !st) {
+    if (auto st = merge_into_file(options_.fs ? *options_.fs : FileSystem::system(), dir, updates);
+        !st) {
       std::lock_guard lock(mu_);
       ++flush_errors_;
       if (first) first = std::move(st);

@@ -26,11 +26,11 @@ std::uint64_t mtime_ns(const struct stat& st) {
 
 // Fills sealed, record count and time range of a hot segment from its
 // header's seal block (one small read; nothing when it is unreadable).
-void read_seal_block(const std::string& path, SegmentInfo& s) {
-  auto fd = FileSystem::system().open(path, O_RDONLY | O_NOFOLLOW);
+void read_seal_block(FileSystem& fs, const std::string& path, SegmentInfo& s) {
+  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
   if (!fd) return;
   SegmentHeader h;
-  if (!FileSystem::system().pread_exact(fd->get(), path, &h, sizeof h, 0)) return;
+  if (!fs.pread_exact(fd->get(), path, &h, sizeof h, 0)) return;
   if (h.magic != kSegmentMagic || !is_sealed(h)) return;
   s.sealed = true;
   s.record_count = h.record_count;
@@ -43,7 +43,8 @@ void read_seal_block(const std::string& path, SegmentInfo& s) {
 // the seal block (sealed, count, time range). An older segment without a
 // readable seal block still counts as sealed (a writer has rolled past it);
 // compress_segment checks again before it acts.
-Result<std::vector<SegmentInfo>> quick_segments(const std::string& dir, const std::string& rel) {
+Result<std::vector<SegmentInfo>> quick_segments(FileSystem& fs, const std::string& dir,
+                                                const std::string& rel) {
   auto entries = list_segments(dir);
   if (!entries) return std::move(entries).error();
   std::vector<SegmentInfo> out;
@@ -58,7 +59,7 @@ Result<std::vector<SegmentInfo>> quick_segments(const std::string& dir, const st
     if (::lstat(s.path.c_str(), &st) != 0) continue;  // replaced since the listing
     s.size_on_disk = static_cast<std::uint64_t>(st.st_size);
     s.modified_ns = mtime_ns(st);
-    if (s.tier == SegmentTier::Hot) read_seal_block(s.path, s);
+    if (s.tier == SegmentTier::Hot) read_seal_block(fs, s.path, s);
     s.sealed = s.sealed || s.tier == SegmentTier::Cold || e.id < newest;
     out.push_back(std::move(s));
   }
@@ -67,9 +68,9 @@ Result<std::vector<SegmentInfo>> quick_segments(const std::string& dir, const st
 
 }  // namespace
 
-Result<std::shared_ptr<PartitionLock>> try_lock_partition(const std::string& dir) {
+Result<std::shared_ptr<PartitionLock>> try_lock_partition(FileSystem& fs, const std::string& dir) {
   const std::string path = dir + "/.lifecycle.lock";
-  auto fd = FileSystem::system().open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
+  auto fd = fs.open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
   if (!fd) return std::move(fd).error();
   if (::flock(fd->get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) return std::shared_ptr<PartitionLock>();
@@ -87,7 +88,7 @@ Result<std::vector<SegmentJob>> plan_partition(const PlanInput& in, const Partit
   // fully for them; the built-in policies need one stat per segment.
   auto segments = in.policy.kind() == CompressionPolicy::Kind::Custom
                       ? in.table.segments(partition.values)
-                      : quick_segments(dir, partition.path);
+                      : quick_segments(in.table.file_system(), dir, partition.path);
   if (!segments) return std::move(segments).error();
   if (in.policy.kind() == CompressionPolicy::Kind::IdleAfter && in.policy.track_reads()) {
     // A damaged access file counts as "never read": the seal time decides.
@@ -155,7 +156,7 @@ Result<std::vector<SegmentJob>> plan_partition(const PlanInput& in, const Partit
 Result<bool> delete_partition_dir(const Table& table, const PartitionInfo& partition,
                                   std::uint64_t* bytes) {
   const std::string dir = table.root() + "/" + partition.path;
-  FileSystem& fs = FileSystem::system();
+  FileSystem& fs = table.file_system();
   // Holding the writer lock keeps writers out while the files go.
   auto writer_lock = DirLock::acquire(fs, dir);
   if (!writer_lock) {

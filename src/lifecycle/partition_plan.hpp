@@ -21,7 +21,7 @@ struct PartitionLock {
   UniqueFd fd;
 };
 // The lock, or nullptr when another run holds it.
-Result<std::shared_ptr<PartitionLock>> try_lock_partition(const std::string& dir);
+Result<std::shared_ptr<PartitionLock>> try_lock_partition(FileSystem& fs, const std::string& dir);
 
 struct SegmentJob {
   enum class Kind { Compress, Delete };

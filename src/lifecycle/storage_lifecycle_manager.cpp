@@ -37,6 +37,7 @@ struct StorageLifecycleManager::Impl {
     compression.seekable.codec.level = config.compression_level.value_or(table.config().compression_level);
     compression.seekable.block_size = config.block_size.value_or(table.config().compression_block_size);
     compression.file_mode = table.config().file_mode;
+    compression.fs = &table.file_system();
   }
 
   Result<LifecycleStats> run(const std::vector<PartitionInfo>& partitions, bool compress_all);
@@ -102,9 +103,10 @@ void StorageLifecycleManager::Impl::execute(detail::SegmentJob& job, RateLimiter
                                             LifecycleStats& stats) {
   const SegmentInfo& s = job.segment;
   if (job.kind == detail::SegmentJob::Kind::Delete) {
-    Status st = FileSystem::system().unlink(s.path);
+    FileSystem& fs = table.file_system();
+    Status st = fs.unlink(s.path);
     if (st || st.error().code() == Errc::NotFound) {
-      (void)FileSystem::system().unlink(segment_index_path(job.dir, s.segment_id));
+      (void)fs.unlink(segment_index_path(job.dir, s.segment_id));
       ++stats.deleted_segments;
       stats.bytes_deleted += s.size_on_disk;
     } else {
@@ -152,7 +154,7 @@ Result<LifecycleStats> StorageLifecycleManager::Impl::run(const std::vector<Part
       // A dry run only reads: it takes no lock, so it creates no lock file.
       auto lock = config.dry_run ? Result<std::shared_ptr<detail::PartitionLock>>(
                                        std::make_shared<detail::PartitionLock>())
-                                 : detail::try_lock_partition(dir);
+                                 : detail::try_lock_partition(table.file_system(), dir);
       std::vector<detail::SegmentJob> jobs;
       bool delete_partition = false;
       if (!lock) {
@@ -162,7 +164,7 @@ Result<LifecycleStats> StorageLifecycleManager::Impl::run(const std::vector<Part
       } else {
         if (!config.dry_run) {
           // Leftovers of crashed runs; safe while this run holds the lock.
-          if (auto n = remove_stale_temp_files(dir, FileSystem::system())) {
+          if (auto n = remove_stale_temp_files(dir, table.file_system())) {
             part.temp_files_removed += *n;
           } else {
             part.errors.push_back({dir, n.error().message()});
@@ -216,7 +218,7 @@ StorageLifecycleManager::~StorageLifecycleManager() {
 Result<StorageLifecycleManager> StorageLifecycleManager::open(std::string table_root,
                                                               LifecycleConfig config) {
   if (auto ok = config.validate(); !ok) return std::move(ok).error();
-  auto table = Table::open(std::move(table_root));
+  auto table = Table::open(std::move(table_root), config.fs ? *config.fs : FileSystem::system());
   if (!table) return std::move(table).error();
   return StorageLifecycleManager(std::make_unique<Impl>(std::move(*table), std::move(config)));
 }
@@ -251,7 +253,7 @@ Result<LifecycleStats> StorageLifecycleManager::decompress_segment(const std::st
   auto values = parse_partition_path(impl_->table.scheme(), relative_path);
   if (!values) return std::move(values).error();
   const std::string dir = impl_->table.root() + "/" + relative_path;
-  auto lock = detail::try_lock_partition(dir);
+  auto lock = detail::try_lock_partition(impl_->table.file_system(), dir);
   if (!lock) return std::move(lock).error();
   if (!*lock) {
     return file_error(Errc::Locked, dir, "another lifecycle run is working on this partition");

@@ -23,7 +23,8 @@ std::string trim_slashes(std::string root) {
 }
 }  // namespace
 
-Result<Table> Table::create(std::string root, PartitionScheme scheme, TableConfig config) {
+Result<Table> Table::create(std::string root, PartitionScheme scheme, TableConfig config,
+                            FileSystem& fs) {
   root = trim_slashes(std::move(root));
   if (root.empty()) return invalid_argument("table root path is empty");
   if (scheme.size() == 0) return invalid_argument("a table needs a scheme with at least one key");
@@ -33,7 +34,6 @@ Result<Table> Table::create(std::string root, PartitionScheme scheme, TableConfi
                             "the lifecycle manager instead",
                             config.compression_policy.to_string());
   }
-  FileSystem& fs = FileSystem::system();
   struct stat st {};
   if (::stat(root.c_str(), &st) == 0) {
     if (!S_ISDIR(st.st_mode)) {
@@ -50,15 +50,16 @@ Result<Table> Table::create(std::string root, PartitionScheme scheme, TableConfi
   if (auto st2 = detail::write_table_metadata(fs, root, meta, config.file_mode, false); !st2) {
     return std::move(st2).error();
   }
-  return Table(std::move(root), std::move(scheme), std::move(config), meta.created_ns);
+  return Table(std::move(root), std::move(scheme), std::move(config), meta.created_ns, fs);
 }
 
-Result<Table> Table::open(std::string root) {
+Result<Table> Table::open(std::string root, FileSystem& fs) {
   root = trim_slashes(std::move(root));
   if (root.empty()) return invalid_argument("table root path is empty");
-  auto meta = detail::read_table_metadata(FileSystem::system(), root);
+  auto meta = detail::read_table_metadata(fs, root);
   if (!meta) return std::move(meta).error();
-  return Table(std::move(root), std::move(meta->scheme), std::move(meta->config), meta->created_ns);
+  return Table(std::move(root), std::move(meta->scheme), std::move(meta->config), meta->created_ns,
+               fs);
 }
 
 std::shared_ptr<ReadObserver> Table::active_observer() const {
@@ -72,6 +73,7 @@ TimeSeriesOptions Table::writer_options() const {
   o.log.file_mode = config_.file_mode;
   o.log.dir_mode = config_.dir_mode;
   o.log.opener = &UnifiedSegmentOpener::instance();
+  o.log.fs = fs_;
   o.index_stride = config_.index_stride;
   o.timestamp_order = config_.timestamp_order;
   return o;
@@ -102,7 +104,7 @@ Result<std::vector<PartitionInfo>> Table::partitions(const PartitionFilter& filt
     info.path = rel;
     if (options.stats) {
       std::uint64_t index_bytes = 0;
-      auto segs = detail::describe_segments(FileSystem::system(), root_ + "/" + rel, rel, &index_bytes);
+      auto segs = detail::describe_segments(*fs_, root_ + "/" + rel, rel, &index_bytes);
       if (!segs) return std::move(segs).error();
       info.bytes_on_disk = index_bytes;
       for (const SegmentInfo& s : *segs) {
@@ -125,14 +127,14 @@ Result<std::vector<PartitionInfo>> Table::partitions(const PartitionFilter& filt
 Result<std::vector<SegmentInfo>> Table::segments(const PartitionValues& values) const {
   auto rel = partition_path(scheme_, values);
   if (!rel) return std::move(rel).error();
-  return detail::describe_segments(FileSystem::system(), root_ + "/" + *rel, *rel, nullptr);
+  return detail::describe_segments(*fs_, root_ + "/" + *rel, *rel, nullptr);
 }
 
 Result<PartitionWriter> Table::partition_writer(const PartitionValues& values) const {
   if (auto dir = partition_dir(values); !dir) return std::move(dir).error();
   auto rel = partition_path(scheme_, values);
   if (!rel) return std::move(rel).error();
-  if (auto st = detail::make_partition_dirs(FileSystem::system(), root_, *rel, config_.dir_mode); !st) {
+  if (auto st = detail::make_partition_dirs(*fs_, root_, *rel, config_.dir_mode); !st) {
     return std::move(st).error();
   }
   auto writer = TimeSeriesWriter::open(root_ + "/" + *rel, writer_options());

@@ -28,6 +28,7 @@
 
 #include <chronicle/core/clock.hpp>
 #include <chronicle/core/error.hpp>
+#include <chronicle/core/file_system.hpp>
 #include <chronicle/table/read_observer.hpp>
 
 namespace chronicle {
@@ -41,6 +42,7 @@ struct AccessTrackerOptions {
   // How often the background thread flushes; zero: no thread, call flush().
   std::chrono::milliseconds flush_interval{1000};
   const Clock* clock = nullptr;  // null: the system clock
+  FileSystem* fs = nullptr;      // the filesystem seam for flushes; null: the system
 };
 
 class AccessTracker final : public ReadObserver {

@@ -8,6 +8,7 @@
 
 #include <chronicle/core/clock.hpp>
 #include <chronicle/core/error.hpp>
+#include <chronicle/core/file_system.hpp>
 #include <chronicle/table/compression_policy.hpp>
 
 namespace chronicle {
@@ -40,6 +41,7 @@ struct LifecycleConfig {
   bool dry_run = false;
   RetentionRules retention;
   const Clock* clock = nullptr;                // null: the system clock
+  FileSystem* fs = nullptr;                    // the filesystem seam; null: the system
 
   // InvalidArgument naming the field.
   Status validate() const;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <chronicle/core/error.hpp>
+#include <chronicle/core/file_system.hpp>
 #include <chronicle/table/partition/partition_filter.hpp>
 #include <chronicle/table/partition/partition_scheme.hpp>
 #include <chronicle/table/partition/partition_values.hpp>
@@ -47,11 +48,14 @@ class Table {
   // Refuses, touching nothing, if `root` already holds a _table.json, or if
   // the scheme or config is invalid, or the config's policy is Custom
   // (it cannot be stored). _table.json is written atomically.
-  static Result<Table> create(std::string root, PartitionScheme scheme, TableConfig config = {});
+  // `fs` is the filesystem seam for every cold-path call of this table and
+  // the writers it creates (tests inject faults through it).
+  static Result<Table> create(std::string root, PartitionScheme scheme, TableConfig config = {},
+                              FileSystem& fs = FileSystem::system());
   // Opens an existing table. A missing, damaged, truncated or newer-version
   // _table.json is an error naming the file and the offset or JSON field;
   // the file is never rewritten by open.
-  static Result<Table> open(std::string root);
+  static Result<Table> open(std::string root, FileSystem& fs = FileSystem::system());
 
   const std::string& root() const noexcept { return root_; }
   const PartitionScheme& scheme() const noexcept { return scheme_; }
@@ -87,17 +91,20 @@ class Table {
 
   // Options for the TimeSeriesWriter of a partition, from the config.
   TimeSeriesOptions writer_options() const;
+  FileSystem& file_system() const noexcept { return *fs_; }
 
  private:
-  Table(std::string root, PartitionScheme scheme, TableConfig config, std::uint64_t created_ns)
+  Table(std::string root, PartitionScheme scheme, TableConfig config, std::uint64_t created_ns,
+        FileSystem& fs)
       : root_(std::move(root)), scheme_(std::move(scheme)), config_(std::move(config)),
-        created_ns_(created_ns) {}
+        created_ns_(created_ns), fs_(&fs) {}
   std::shared_ptr<ReadObserver> active_observer() const;
 
   std::string root_;
   PartitionScheme scheme_;
   TableConfig config_;
   std::uint64_t created_ns_ = 0;
+  FileSystem* fs_;
   std::shared_ptr<ReadObserver> observer_;
 };
 
