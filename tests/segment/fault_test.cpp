@@ -15,6 +15,7 @@
 #include <functional>
 
 #include "support/fault_fs.hpp"
+#include "support/fault_sweep.hpp"
 #include "support/files.hpp"
 #include "support/log_builder.hpp"
 #include "support/process_resources.hpp"
@@ -27,10 +28,6 @@ namespace {
 using test::TempDirTest;
 
 constexpr std::uint64_t kSeed = 5;
-constexpr std::array<FsOp, 11> kOps = {FsOp::Open,   FsOp::Fallocate, FsOp::Mmap,
-                                       FsOp::Msync,  FsOp::Fsync,     FsOp::SyncRange,
-                                       FsOp::Rename, FsOp::Unlink,    FsOp::Mkdir,
-                                       FsOp::DirSync, FsOp::Lock};
 
 struct Outcome {
   std::uint64_t acknowledged = 0;  // records whose append returned success
@@ -81,46 +78,19 @@ class FaultTest : public TempDirTest {
     return out;
   }
 
-  // Sweeps every call of every kind that `scenario` makes; `verify` checks
-  // the log after each injected failure. `prepare` rebuilds the starting state.
+  // Sweeps every call `scenario` makes (support/fault_sweep.hpp); `verify`
+  // gets what the faulty run acknowledged.
   void sweep(const std::function<void()>& prepare,
              const std::function<Outcome(FileSystem&)>& scenario,
              const std::function<void(const Outcome&, const std::string&)>& verify) {
-    test::FaultFs counter;
-    prepare();
-    const Outcome clean = scenario(counter);
-    ASSERT_OK(clean.status);
-    int points = 0;
-    for (FsOp op : kOps) {
-      const int calls = counter.count(op);
-      for (int n = 1; n <= calls; ++n) {
-        for (int err : {EIO, ENOSPC}) {
-          for (bool persistent : {false, true}) {
-            const std::string what = std::string(fs_op_name(op)) + " call " + std::to_string(n) +
-                                     (err == EIO ? " EIO" : " ENOSPC") +
-                                     (persistent ? " persistent" : " once");
-            prepare();
-            const int fds = test::open_fd_count();
-            const int maps = test::mapping_count();
-            test::FaultFs faulty;
-            faulty.fail(op, n, err, persistent);
-            const Outcome got = scenario(faulty);
-            ASSERT_GT(faulty.injected(), 0) << what << ": the fault was never reached";
-            if (!got.status) {
-              const Error& e = got.status.error();
-              EXPECT_TRUE(e.code() == Errc::Io || e.code() == Errc::NoSpace) << what << ": " << e.to_string();
-              EXPECT_EQ(e.sys_errno(), err) << what << ": " << e.to_string();
-              EXPECT_NE(e.message().find(tmp_.path()), std::string::npos) << what << ": " << e.message();
-            }
-            EXPECT_EQ(test::open_fd_count(), fds) << what << ": descriptors leaked";
-            EXPECT_EQ(test::mapping_count(), maps) << what << ": mappings leaked";
-            verify(got, what);
-            ++points;
-            if (HasFailure()) return;
-          }
-        }
-      }
-    }
+    Outcome last;
+    const int points = test::sweep_faults(
+        tmp_.path(), prepare,
+        [&](FileSystem& fs) {
+          last = scenario(fs);
+          return last.status;
+        },
+        [&](const std::string& what) { verify(last, what); });
     RecordProperty("fault_points", points);
     EXPECT_GT(points, 40);
   }
