@@ -183,5 +183,64 @@ TEST_F(CliCatTest, UnreadableColdSegmentEndsWithADataErrorNamingIt) {
   EXPECT_NE(r.err.find(segment_file(1) + ".zst: "), std::string::npos) << r.err;
 }
 
+TEST_F(CliCatTest, FromAndToSelectRecordsByTimestamp) {
+  write_log(100);
+  // ts_of(seq) = base + seq * 1000001 ns: [ts_of(40), ts_of(45)) is seq 40..44.
+  const CliResult r = run_cli({"cat", "--json", "--from", std::to_string(ts_of(40)), "--to",
+                               "2026-01-29T00:00:00.045000045Z", log_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 5u);
+  for (std::uint64_t i = 0; i < 5; ++i) EXPECT_EQ(nlohmann::json::parse(lines[i])["seq"], 40 + i);
+  // An offset names the same instant.
+  const CliResult shifted =
+      run_cli({"cat", "--json", "--from", "2026-01-28T23:00:00.040000040-01:00", "--to",
+               std::to_string(ts_of(45)), log_dir()});
+  EXPECT_EQ(shifted.out, r.out);
+}
+
+TEST_F(CliCatTest, TypeSelectsRecordsAndLimitCountsThem) {
+  write_log(100);
+  const CliResult r = run_cli({"cat", "--type", "3", "--type", "0", "--limit", "5", log_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 5u);
+  const std::vector<std::string> seqs{"0", "3", "7", "10", "14"};
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(lines[i].rfind(seqs[i] + " ", 0), 0u) << lines[i];
+}
+
+TEST_F(CliCatTest, CsvHasAHeaderAndOneRowPerRecord) {
+  write_log(40);
+  const CliResult r = run_cli({"cat", "--format", "csv", "--from-seq", "30", log_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 11u);
+  EXPECT_EQ(lines[0], "seq,timestamp_ns,time,type_id,flags,length,payload_hex");
+  EXPECT_EQ(lines[1], fmt::format("30,{},2026-01-29T00:00:00.030000030Z,2,0,92,{}", ts_of(30),
+                                  cli::to_hex(bytes_of(text_of(30)))));
+}
+
+TEST_F(CliCatTest, HexDumpsTheWholePayloadEscapingNothingRaw) {
+  write_payloads({std::string("ab\x1b[2J\n\x00\xff", 9), std::string(17, 'z'), ""});
+  const CliResult r = run_cli({"cat", "--format", "hex", log_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "0 2026-01-29T00:00:00.000000000Z type=7 len=9\n"
+            "  00000000  61 62 1b 5b 32 4a 0a 00  ff                       |ab.[2J...|\n"
+            "1 2026-01-29T00:00:00.001000001Z type=7 len=17\n"
+            "  00000000  7a 7a 7a 7a 7a 7a 7a 7a  7a 7a 7a 7a 7a 7a 7a 7a  |zzzzzzzzzzzzzzzz|\n"
+            "  00000010  7a                                                |z|\n"
+            "2 2026-01-29T00:00:00.002000002Z type=7 len=0\n");
+}
+
+TEST_F(CliCatTest, JsonFlagIsFormatJson) {
+  write_log(10);
+  const CliResult a = run_cli({"cat", "--json", log_dir()});
+  const CliResult b = run_cli({"cat", "--format", "json", log_dir()});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(lines_of(a.out).size(), 10u);
+}
+
 }  // namespace
 }  // namespace chronicle::test

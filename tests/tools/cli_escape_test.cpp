@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chronicle/core/segment_header.hpp>
+#include <chronicle/table/table.hpp>
 
 #include "support/files.hpp"
 #include "tools/cli_fixture.hpp"
@@ -60,6 +61,57 @@ TEST_F(CliEscapeTest, DamageInAHostilelyNamedLogIsReportedEscaped) {
   expect_printable(r.err);
   expect_printable(r.out);
   EXPECT_NE(r.err.find(escaped_dir() + "/000000001.q"), std::string::npos) << r.err;
+}
+
+TEST_F(CliEscapeTest, HostileTableRootsAndPartitionValuesAreEscaped) {
+  auto scheme = PartitionScheme::create({{"symbol", KeyType::String, 0}});
+  ASSERT_TRUE(scheme.has_value());
+  auto table = Table::create(hostile_dir(), *scheme, {});
+  ASSERT_TRUE(table.has_value()) << table.error().to_string();
+  const std::string value = "a\x1b[2J\nb\\";
+  auto w = table->partition_writer(PartitionValues::create(*scheme, {{"symbol", value}}).value());
+  ASSERT_TRUE(w.has_value()) << w.error().to_string();
+  ASSERT_TRUE(w->append(1, kBaseTs, bytes_of("\x1b]0;owned\x07")).has_value());
+  ASSERT_TRUE(w->finish().has_value());
+
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"ls", "--segments"},
+                                             {"ls", "--json"},
+                                             {"stats"},
+                                             {"stats", "--json"},
+                                             {"cat"},
+                                             {"cat", "--format", "json"},
+                                             {"cat", "--format", "csv"},
+                                             {"cat", "--format", "hex"},
+                                             {"compress", "--dry-run", "--policy", "immediate"},
+                                             {"compress", "--json", "--policy", "immediate"}}) {
+    std::vector<std::string> a = args;
+    a.push_back(hostile_dir());
+    const CliResult r = run_cli(a);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.err;
+    expect_printable(r.out);
+    expect_printable(r.err);
+    if (args.back() == "--json" || (args.size() > 2 && args[2] == "json")) {
+      for (const std::string& line : lines_of(r.out)) {
+        EXPECT_TRUE(nlohmann::json::accept(line)) << line;
+      }
+    }
+  }
+  const CliResult ls = run_cli({"ls", "--json", hostile_dir()});
+  const auto j = nlohmann::json::parse(ls.out);
+  EXPECT_EQ(j["table"], escaped_dir());
+  EXPECT_EQ(j["partitions"][0]["path"], "symbol=a%1B%5B2J%0Ab%5C");
+  EXPECT_EQ(j["partitions"][0]["values"]["symbol"], "a\\x1b[2J\\x0ab\\x5c");
+  // The escaped path is what --partition takes back.
+  const CliResult back = run_cli(
+      {"decompress", "--partition", "symbol=a%1B%5B2J%0Ab%5C", "--segment", "0", hostile_dir()});
+  EXPECT_EQ(back.exit_code, 0) << back.err;
+  expect_printable(back.out);
+
+  const CliResult missing = run_cli({"ls", hostile_dir() + "/\x1bnope"});
+  EXPECT_EQ(missing.exit_code, 1);
+  expect_printable(missing.err);
+  EXPECT_EQ(lines_of(missing.err).size(), 1u);
 }
 
 }  // namespace

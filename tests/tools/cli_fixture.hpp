@@ -1,13 +1,28 @@
 #pragma once
-// A log to run the tool on: small segments (30 records each) so a few dozen
+// Logs and tables to run the tool on.
+//
+// CliTest: a log with small segments (30 records each) so a few dozen
 // records make several rolls, with payloads and timestamps that are pure
 // functions of the sequence number.
+//
+// CliTableTest: a table of five partitions (symbol, date, shard) of 45
+// records each, written through Table::partition_writer in 4 KiB segments
+// (30 + 15 records, both sealed), and the records a Table::query returns,
+// to compare the tool's output with.
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <ostream>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,7 +32,9 @@
 #include <chronicle/segment/segment_naming.hpp>
 #include <chronicle/segment/segment_store.hpp>
 #include <chronicle/segment/segment_writer.hpp>
+#include <chronicle/table/table.hpp>
 
+#include "format/safe_text.hpp"
 #include "support/temp_dir.hpp"
 
 namespace chronicle::test {
@@ -84,6 +101,136 @@ class CliTest : public TempDirTest {
     auto s = list_segments(log_dir());
     return s ? s->size() : 0;
   }
+};
+
+// One record as the tool prints it in JSON, and as a query returns it.
+struct TableRow {
+  std::string partition;
+  std::uint64_t seq = 0;
+  std::uint64_t timestamp_ns = 0;
+  std::uint16_t type_id = 0;
+  std::string payload_hex;
+  bool operator==(const TableRow&) const = default;
+};
+
+inline std::ostream& operator<<(std::ostream& os, const TableRow& r) {
+  return os << r.partition << " " << r.seq << " " << r.timestamp_ns << " type=" << r.type_id;
+}
+
+class CliTableTest : public CliTest {
+ protected:
+  static constexpr std::uint64_t kDayNs = 86'400'000'000'000ull;
+  static constexpr std::uint64_t kRecordsPerPartition = 45;
+
+  struct PartitionSpec {
+    std::string symbol;
+    std::string date;
+    std::int64_t shard;
+  };
+  static std::vector<PartitionSpec> specs() {
+    return {{"AAPL", "2026-01-29", 1},
+            {"AAPL", "2026-01-30", 1},
+            {"MSFT", "2026-01-29", 1},
+            {"MSFT", "2026-01-29", 2},
+            {"MSFT", "2026-01-30", 1}};
+  }
+  static std::string path_of(const PartitionSpec& p) {
+    return fmt::format("symbol={}/date={}/shard={}", p.symbol, p.date, p.shard);
+  }
+  // Record i of partition number p: distinct timestamps across partitions,
+  // 92-byte payloads (128-byte records, 30 to a 4 KiB segment).
+  static std::uint64_t table_ts(const PartitionSpec& spec, std::size_t p, std::uint64_t i) {
+    const std::uint64_t day = spec.date == "2026-01-29" ? 0 : 1;
+    return kBaseTs + day * kDayNs + i * 1'000'003 + p;
+  }
+  static std::string table_payload(const PartitionSpec& spec, std::uint64_t i) {
+    return fmt::format("{} {:04} {}", spec.symbol, i, std::string(82, 'x'));
+  }
+
+  std::string table_root() const { return tmp_.sub("table"); }
+  std::string partition_dir(std::size_t p) const {
+    return table_root() + "/" + path_of(specs()[p]);
+  }
+
+  static PartitionScheme table_scheme() {
+    auto scheme = PartitionScheme::create(
+        {{"symbol", KeyType::String, 0}, {"date", KeyType::Date, 0}, {"shard", KeyType::Int, 0}});
+    if (!scheme) throw std::runtime_error(scheme.error().to_string());
+    return *scheme;
+  }
+
+  PartitionValues values_of(const PartitionSpec& spec) const {
+    return PartitionValues::parse(table_->scheme(), {{"symbol", spec.symbol},
+                                                     {"date", spec.date},
+                                                     {"shard", std::to_string(spec.shard)}})
+        .value();
+  }
+
+  // Creates the table and writes every partition, each writer finished.
+  // `first_ts`, if given, moves partition p's records to start at
+  // first_ts(p), 1 us apart (retention measures age by record timestamps).
+  void make_table(TableConfig config = {},
+                  std::function<std::uint64_t(std::size_t)> first_ts = nullptr) {
+    config.segment_size = 4096;
+    auto t = Table::create(table_root(), table_scheme(), config);
+    ASSERT_TRUE(t.has_value()) << t.error().to_string();
+    table_ = std::make_unique<Table>(*t);
+    const auto all = specs();
+    for (std::size_t p = 0; p < all.size(); ++p) {
+      auto w = table_->partition_writer(values_of(all[p]));
+      ASSERT_TRUE(w.has_value()) << w.error().to_string();
+      for (std::uint64_t i = 0; i < kRecordsPerPartition; ++i) {
+        const std::string payload = table_payload(all[p], i);
+        const std::uint64_t ts = first_ts ? first_ts(p) + i * 1000 : table_ts(all[p], p, i);
+        auto seq = w->append(static_cast<std::uint16_t>(i % 7), ts, bytes_of(payload));
+        ASSERT_TRUE(seq.has_value()) << seq.error().to_string();
+      }
+      ASSERT_TRUE(w->finish().has_value());
+    }
+  }
+
+  // What a query returns, as the tool's JSON lines describe it.
+  std::vector<TableRow> query_rows(const PartitionFilter& filter, TimeRange range = {},
+                                   MergeStrategy strategy = MergeStrategy::TimestampOrder) const {
+    std::vector<TableRow> out;
+    auto q = table_->query(filter, range, strategy);
+    if (!q) throw std::runtime_error(q.error().to_string());
+    TableRecord rec;
+    Step step;
+    while ((step = q->next(rec)) == Step::Record) {
+      out.push_back({q->partitions()[rec.partition].path, rec.record.seq, rec.record.timestamp_ns,
+                     rec.record.type_id, cli::to_hex(rec.record.payload)});
+    }
+    if (step == Step::Failed) throw std::runtime_error(q->status().error().to_string());
+    return out;
+  }
+
+  // Every file under the table root with its size, for "nothing changed".
+  std::vector<std::pair<std::string, std::uint64_t>> tree() const {
+    std::vector<std::pair<std::string, std::uint64_t>> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(table_root())) {
+      out.emplace_back(e.path().string(), e.is_regular_file() ? e.file_size() : 0);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  std::uint64_t count_files(const std::string& suffix) const {
+    std::uint64_t n = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(table_root())) {
+      if (e.path().filename().string().ends_with(suffix)) ++n;
+    }
+    return n;
+  }
+
+  // Now minus `days` days, by the system clock the tool's lifecycle uses.
+  static std::uint64_t days_ago(double days) {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return static_cast<std::uint64_t>(std::chrono::nanoseconds(now).count()) -
+           static_cast<std::uint64_t>(days * static_cast<double>(kDayNs));
+  }
+
+  std::unique_ptr<Table> table_;
 };
 
 }  // namespace chronicle::test

@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -139,6 +140,64 @@ inline CliResult run_cli(const std::vector<std::string>& args) {
   r.exit_code = p.wait();
   r.out = p.out();
   r.err = p.err();
+  return r;
+}
+
+// Runs the tool to completion with stderr on a pseudo-terminal (stdout on a
+// pipe), as a user at a terminal runs it. `err` holds what the terminal
+// received (the line discipline turns "\n" into "\r\n").
+inline CliResult run_cli_with_terminal_stderr(const std::vector<std::string>& args) {
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) {
+    throw std::runtime_error("cannot open a pseudo-terminal");
+  }
+  const std::string slave = ::ptsname(master);
+  int out_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_addopen(&actions, 2, slave.c_str(), O_RDWR | O_NOCTTY, 0);
+  std::vector<std::string> argv_storage{CHRONICLE_CLI};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, CHRONICLE_CLI, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out_pipe[1]);
+  if (rc != 0) throw std::runtime_error("posix_spawn " CHRONICLE_CLI " failed");
+  CliResult r;
+  int fds[2] = {out_pipe[0], master};
+  std::string* into[2] = {&r.out, &r.err};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  // Until both ends report the end: EOF on the pipe, EIO on the terminal
+  // once the child (its only user) has exited.
+  while ((fds[0] >= 0 || fds[1] >= 0) && std::chrono::steady_clock::now() < deadline) {
+    pollfd p[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}};
+    if (::poll(p, 2, 50) <= 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i] < 0 || (p[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      char buf[4096];
+      const ssize_t n = ::read(fds[i], buf, sizeof buf);
+      if (n > 0) {
+        into[i]->append(buf, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        ::close(fds[i]);
+        fds[i] = -1;
+      }
+    }
+  }
+  if (fds[0] >= 0 || fds[1] >= 0) ::kill(pid, SIGKILL);  // timed out
+  for (const int fd : fds) {
+    if (fd >= 0) ::close(fd);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }
 

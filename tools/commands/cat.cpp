@@ -4,16 +4,19 @@
 #include <cstdio>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <chronicle/compression/unified_segment_reader.hpp>
+#include <chronicle/core/errors.hpp>
 #include <chronicle/segment/log_reader.hpp>
 #include <chronicle/segment/segment_store.hpp>
 #include <chronicle/segment/wait_strategy.hpp>
 
+#include "commands/table_cat.hpp"
 #include "format/safe_text.hpp"
 #include "format/time_format.hpp"
 #include "inspect/reader_stop.hpp"
+#include "inspect/table_root.hpp"
+#include "inspect/type_set.hpp"
 #include "support/console.hpp"
 #include "support/exit_code.hpp"
 #include "support/stop_signal.hpp"
@@ -31,21 +34,20 @@ constexpr auto kRollGrace = std::chrono::milliseconds(100);
 constexpr auto kCheckInterval = std::chrono::milliseconds(10);
 constexpr auto kFollowCheckInterval = std::chrono::seconds(1);
 
-void print_text(const RecordView& r, std::size_t preview_bytes) {
-  fmt::print("{} {} type={} len={} {}\n", r.seq, format_iso8601_ns(r.timestamp_ns), r.type_id,
-             r.payload.size(), payload_preview(r.payload, preview_bytes));
+// Whether a log record is one the options select. A log has no timestamp
+// index and its timestamps need not be ordered, so --from and --to filter
+// every record rather than seek and stop.
+bool selected(const RecordView& r, const CatOptions& o, const TypeSet& types) {
+  if (o.from_ns && r.timestamp_ns < *o.from_ns) return false;
+  if (o.to_ns && r.timestamp_ns >= *o.to_ns) return false;
+  return types.contains(r.type_id);
 }
 
-void print_json(const RecordView& r) {
-  nlohmann::ordered_json j;
-  j["seq"] = r.seq;
-  j["timestamp_ns"] = r.timestamp_ns;
-  j["time"] = format_iso8601_ns(r.timestamp_ns);
-  j["type_id"] = r.type_id;
-  j["flags"] = r.flags;
-  j["length"] = r.payload.size();
-  j["payload_hex"] = to_hex(r.payload);
-  fmt::print("{}\n", j.dump());
+// Options that only a table understands, given for a log: a usage error.
+std::optional<std::string> table_only_option(const CatOptions& o) {
+  if (!o.where.empty()) return "--where";
+  if (o.merge) return "--merge";
+  return std::nullopt;
 }
 
 // Why the reader cannot go on although the log holds more segments, or
@@ -64,6 +66,18 @@ std::optional<Error> stuck_reason(const std::string& dir, const LogReader& reade
 }  // namespace
 
 int run_cat(const CatOptions& options) {
+  if (options.from_ns && options.to_ns && *options.from_ns > *options.to_ns) {
+    print_error(fmt::format("--from {} is after --to {}: the time range is empty",
+                            format_iso8601_ns(*options.from_ns),
+                            format_iso8601_ns(*options.to_ns)));
+    return kExitUsage;
+  }
+  if (is_table_root(options.dir)) return run_table_cat(options);
+  if (const auto option = table_only_option(options)) {
+    print_error(fmt::format("{} applies to a table, and {} is a log (it has no _table.json)",
+                            *option, escape_bytes(options.dir)));
+    return kExitUsage;
+  }
   // Installed before the first record is printed, so that a caller who saw
   // output can rely on SIGINT/SIGTERM ending the command cleanly.
   if (options.follow) install_stop_handlers();
@@ -80,6 +94,9 @@ int run_cat(const CatOptions& options) {
   }
   const std::uint64_t limit = options.limit.value_or(UINT64_MAX);
   const auto check_interval = options.follow ? kFollowCheckInterval : kCheckInterval;
+  const TypeSet types(options.types);
+  const RecordPrinter printer(options.format, options.preview_bytes, false);
+  printer.begin();
   std::uint64_t printed = 0;
   BackoffWait wait;
   bool idle = false;
@@ -90,11 +107,8 @@ int run_cat(const CatOptions& options) {
     if (step == Step::Record) {
       wait.reset();
       idle = false;
-      if (options.json) {
-        print_json(rec);
-      } else {
-        print_text(rec, options.preview_bytes);
-      }
+      if (!selected(rec, options, types)) continue;
+      printer.print(rec);
       ++printed;
       continue;
     }

@@ -12,4 +12,8 @@ namespace chronicle::cli {
 // The value of `text` if it is 1 to 20 decimal digits that fit in uint64_t.
 std::optional<std::uint64_t> parse_decimal_u64(std::string_view text) noexcept;
 
+// The value of `text` if it is an optional '-' and 1 to 19 decimal digits
+// that fit in int64_t ("+5", " 5" and "-" are refused).
+std::optional<std::int64_t> parse_decimal_i64(std::string_view text) noexcept;
+
 }  // namespace chronicle::cli
