@@ -29,6 +29,8 @@ constexpr const char* kFooter = R"(Examples:
   chronicle compress --policy age:7 /data/trades
   chronicle decompress --partition symbol=AAPL/date=2026-01-29 --segment 3 /data/trades
   chronicle lifecycle run --max-age-days 90 /data/trades
+  chronicle migrate /data/old/table /data/new/table
+  chronicle bench --records 1000000
 
 Exit status: 0 success, 1 data or I/O error (damaged record, missing
 directory, ...), 2 usage error. Run 'chronicle <command> --help' for the
@@ -44,6 +46,8 @@ int run(int argc, char** argv) {
   add_log_commands(app, commands);
   add_table_commands(app, commands);
   add_lifecycle_commands(app, commands);
+  add_migrate_commands(app, commands);
+  add_bench_commands(app, commands);
 
   try {
     app.parse(argc, argv);

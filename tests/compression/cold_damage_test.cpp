@@ -71,7 +71,9 @@ class ColdDamageTest : public TempDirTest, public ::testing::WithParamInterface<
       if (!same) return n;
       ++n;
     }
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100)) << what;
+    // A hang guard, not a timing: a reader that looped on the damage would
+    // never get here; reading this small segment takes milliseconds.
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10)) << what;
     if (step == Step::Failed) expect_clear(reader->status().error(), what);
     return n;
   }

@@ -78,7 +78,7 @@ TEST(LockRelease, NewWriterGetsTheLockAtOnceAfterTheHolderIsKilled) {
       auto writer = SegmentWriter::open(dir, options);
       const auto waited = Clock::now() - killed;
       ASSERT_TRUE(writer.has_value()) << writer.error().to_string();
-      EXPECT_LT(waited, std::chrono::seconds(1));
+      EXPECT_LT(waited, std::chrono::seconds(5));  // no retry-and-sleep loop; generous for loaded CI
       expect_locked_by(dir, seed, ::getpid());
       ASSERT_TRUE(acks.drain());
       ASSERT_TRUE(acks_contiguous(acks, log.end));

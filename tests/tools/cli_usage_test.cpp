@@ -23,12 +23,13 @@ TEST(CliUsageTest, HelpShowsAnExampleForEveryCommand) {
   for (const char* example :
        {"chronicle info /", "chronicle cat --limit", "chronicle verify /", "chronicle ls ",
         "chronicle stats /", "chronicle cat --where", "chronicle compress --policy",
-        "chronicle decompress --partition", "chronicle lifecycle run --max-age-days"}) {
+        "chronicle decompress --partition", "chronicle lifecycle run --max-age-days",
+        "chronicle migrate /", "chronicle bench --records"}) {
     EXPECT_NE(r.out.find(example), std::string::npos) << example << "\n" << r.out;
   }
   const std::vector<std::vector<std::string>> commands = {
       {"info"},  {"cat"},      {"verify"},     {"ls"},
-      {"stats"}, {"compress"}, {"decompress"}, {"lifecycle", "run"}};
+      {"stats"}, {"compress"}, {"decompress"}, {"lifecycle", "run"}, {"migrate"}, {"bench"}};
   for (std::vector<std::string> command : commands) {
     std::string name = "chronicle";
     for (const std::string& word : command) name += " " + word;

@@ -23,5 +23,9 @@ void add_log_commands(CLI::App& app, Commands& commands);
 void add_table_commands(CLI::App& app, Commands& commands);
 // Adds compress, decompress and lifecycle run (lifecycle_commands.cpp).
 void add_lifecycle_commands(CLI::App& app, Commands& commands);
+// Adds migrate (migrate_commands.cpp).
+void add_migrate_commands(CLI::App& app, Commands& commands);
+// Adds bench (bench_commands.cpp).
+void add_bench_commands(CLI::App& app, Commands& commands);
 
 }  // namespace chronicle::cli

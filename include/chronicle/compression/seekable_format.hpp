@@ -16,6 +16,8 @@
 //
 // The parser treats the file as untrusted: every size is checked against the
 // real file size with checked arithmetic before it is used.
+//
+// Thread safety: pure functions over the bytes given, safe from any thread.
 
 #include <cstddef>
 #include <cstdint>

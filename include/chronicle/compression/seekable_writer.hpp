@@ -4,6 +4,8 @@
 // seek table with per-frame checksums (low 32 bits of XXH64 of the frame's
 // decompressed bytes). The stock `zstd -d` decompresses the result in one
 // pass (it skips the seek table, a skippable frame).
+//
+// Thread safety: one thread at a time.
 
 #include <cstdint>
 #include <span>

@@ -18,6 +18,10 @@
 // remove_stale_temp_files() deletes those of a crashed run. The caller must
 // make sure no two calls work on the same segment at once (the lifecycle
 // manager holds a lock per partition).
+//
+// Thread safety: calls on different segments may run concurrently; on the
+// same segment they must not (the lifecycle manager takes a lock per
+// partition).
 
 #include <sys/types.h>
 

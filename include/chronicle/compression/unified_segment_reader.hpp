@@ -10,6 +10,9 @@
 // UnifiedSegmentReader is one opened segment: record iteration that is the
 // same for both tiers, read_at() for both, and a zero-copy view of a hot
 // segment's bytes.
+//
+// Thread safety: the opener is stateless and shared by every reader; a
+// UnifiedSegmentReader is used by one thread at a time.
 
 #include <cstdint>
 #include <memory>

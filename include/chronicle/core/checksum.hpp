@@ -2,6 +2,8 @@
 // Checksums, inline because they run once per record on the append and read
 // paths. XXH3 (from Debian's libxxhash-dev, used header-only) is a well-tested
 // hash that needs ~5 ns for a 64-byte record on this class of machine.
+//
+// Thread safety: pure functions, safe from any thread.
 
 #include <cstddef>
 #include <cstdint>

@@ -8,6 +8,8 @@
 //
 // Every name used in the library is listed in kCrashPoints, so a test can
 // enumerate them and none is left untested.
+//
+// Thread safety: crash points may be hit from any thread.
 
 #include <array>
 #include <string_view>

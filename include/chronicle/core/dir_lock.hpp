@@ -5,6 +5,9 @@
 // kernel drops the lock when its holder dies, so a SIGKILLed writer never
 // leaves a stale lock. The holder's pid is written into the file for error
 // messages only; it is never the lock itself.
+//
+// Thread safety: a DirLock object is owned by one thread at a time; the lock
+// itself excludes other threads, descriptors and processes (flock).
 
 #include <sys/types.h>
 

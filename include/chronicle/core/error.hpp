@@ -8,6 +8,9 @@
 // when the project moves to C++23. value() on a failed result throws
 // BadResultAccess, so tools may write `Table::open(p).value()`; library code
 // itself never throws on the append or read path.
+//
+// Thread safety: Error, Result and Status are values; a const Error may be
+// shared between threads.
 
 #include <cstdint>
 #include <memory>

@@ -2,6 +2,8 @@
 // Builders for the errors chronicle reports, so that every message has the same
 // shape: "<path>: <what> at offset <n>: expected <x>, found <y>" with the path
 // and any found bytes escaped so a message is always one printable line.
+//
+// Thread safety: pure functions, safe from any thread.
 
 #include <cerrno>
 #include <cstdint>

@@ -2,6 +2,9 @@
 // An owned memory mapping of a file, unmapped on destruction. The mapping stays
 // valid after the descriptor it was made from is closed, so readers close their
 // descriptors right after mapping.
+//
+// Thread safety: the mapping object is owned by one thread at a time; the
+// mapped bytes follow the protocol of whoever uses them (record_format.hpp).
 
 #include <cstddef>
 #include <string>

@@ -27,6 +27,8 @@
 //                                  corruption, above it a torn tail
 //   104    24   reserved           0
 //   128         first record
+//
+// Thread safety: pure functions over the bytes given, safe from any thread.
 
 #include <cstddef>
 #include <cstdint>

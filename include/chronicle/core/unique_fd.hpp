@@ -1,5 +1,7 @@
 #pragma once
 // An owned file descriptor, closed on destruction.
+//
+// Thread safety: owned by one thread at a time.
 
 #include <unistd.h>
 

@@ -6,6 +6,10 @@
 // stream after its last record. Several Archives (different symbols, streams
 // or dates) under one root share one table; each stream has one writer at a
 // time (its log's lock).
+//
+// Thread safety: an Archive is used by one thread at a time (like the
+// SegmentWriter under it); different Archives may be used from different
+// threads and processes.
 
 #include <cstdint>
 #include <optional>

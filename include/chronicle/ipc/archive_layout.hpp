@@ -7,6 +7,9 @@
 // Names (venue, symbol, stream) become directory names, so the facade is
 // strict about them: 1 to 64 bytes of A-Z a-z 0-9 '.' '_' '-', not starting
 // with '.' or '-'. Dates are YYYY-MM-DD.
+//
+// Thread safety: ArchiveLayout and StreamId are values; const use from any
+// number of threads is safe.
 
 #include <string>
 #include <string_view>

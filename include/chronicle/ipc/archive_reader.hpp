@@ -8,6 +8,9 @@
 // When the table tracks access (archives do by default), the reader reports
 // the segments it opens to an AccessTracker of its own, so IdleAfter leaves
 // data that is being read hot.
+//
+// Thread safety: an ArchiveReader is used by one thread at a time; open one
+// per thread. Readers never block writers or each other.
 
 #include <memory>
 #include <optional>

@@ -1,6 +1,9 @@
 #pragma once
 // Settings of a StorageLifecycleManager. Fields left unset take the table's
 // own setting from _table.json.
+//
+// Thread safety: a value type; the clock and filesystem it points to must
+// outlive the manager and be safe to call from its worker threads.
 
 #include <chrono>
 #include <cstdint>

@@ -2,6 +2,8 @@
 // What one lifecycle run did: counts, bytes, time, and every error with the
 // path it concerns. Errors stay per segment and partition: a run goes on
 // with the rest.
+//
+// Thread safety: a plain value.
 
 #include <chrono>
 #include <cstdint>

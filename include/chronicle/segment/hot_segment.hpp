@@ -2,6 +2,8 @@
 // A hot segment file (NNNNNNNNN.q) mapped read-only. The descriptor is closed
 // right after mapping; the mapping keeps the file's data alive even if the
 // file is renamed or unlinked meanwhile (as the compressor does).
+//
+// Thread safety: immutable after open(); any number of threads may read it.
 
 #include <cstdint>
 #include <memory>

@@ -2,6 +2,9 @@
 // A segment whose bytes are already in memory (a mapping owned by someone
 // else, or a buffer). HotSegment is one that owns its mapping; recovery scans
 // the writer's own mapping through one; tests and fuzzers wrap buffers.
+//
+// Thread safety: immutable after construction; any number of threads may
+// read it.
 
 #include <cstdint>
 #include <string>

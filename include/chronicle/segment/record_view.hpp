@@ -1,5 +1,8 @@
 #pragma once
 // What a reader returns for one record.
+//
+// Thread safety: a RecordView is a view into a mapping owned by its reader;
+// it stays valid until that reader's next call and is read-only.
 
 #include <cstddef>
 #include <cstdint>

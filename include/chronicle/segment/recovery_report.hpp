@@ -1,6 +1,8 @@
 #pragma once
 // What a writer's recovery did when it opened a log (P7: recovery reports
 // itself). A clean log produces an empty report.
+//
+// Thread safety: a plain value.
 
 #include <cstdint>
 #include <string>

@@ -4,6 +4,8 @@
 //   NNNNNNNNN.q.zst    cold segment (seekable zstd, written by the compression layer)
 //   NNNNNNNNN.q.prep   a segment being prepared; never read, removed on open
 //   .lock              the writer lock
+//
+// Thread safety: pure functions, safe from any thread.
 
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,7 @@
 #pragma once
 // Discovery of the segments in a log directory.
+//
+// Thread safety: free functions with no shared state, safe from any thread.
 
 #include <cstdint>
 #include <string>

@@ -6,6 +6,8 @@
 //   BackoffWait    spins, then yields, then sleeps with doubling intervals up
 //                  to a ceiling; the sensible default for most followers
 // wait_next() combines a reader and a strategy with an optional deadline.
+//
+// Thread safety: a wait strategy object belongs to one reader's thread.
 
 #include <sched.h>
 #include <time.h>

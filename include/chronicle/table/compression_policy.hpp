@@ -20,6 +20,9 @@
 // Boundaries are inclusive: a segment sealed exactly `days` ago is eligible.
 // A clock that went backwards (now before the seal time) makes no segment
 // eligible by age or idleness.
+//
+// Thread safety: a value type; evaluating a policy is const and safe from
+// any number of threads if a Custom predicate is.
 
 #include <cstdint>
 #include <functional>

@@ -1,5 +1,7 @@
 #pragma once
 // A partition as listed by Table::partitions().
+//
+// Thread safety: a plain value.
 
 #include <cstdint>
 #include <string>

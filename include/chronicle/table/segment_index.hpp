@@ -19,6 +19,9 @@
 //   60     4    entry_count
 //   64     24×n entries: seq u64, timestamp_ns u64, offset u64 (of the record in the segment)
 //   end-8  8    XXH64 of all bytes before it
+//
+// Thread safety: reading and writing index files are free functions with no
+// shared state; an index file is written once, atomically, at seal time.
 
 #include <sys/types.h>
 

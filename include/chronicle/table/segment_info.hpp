@@ -1,6 +1,8 @@
 #pragma once
 // What is known about one segment of a partition without reading its
 // records: the input of compression policies and of `chronicle ls`.
+//
+// Thread safety: a plain value.
 
 #include <cstdint>
 #include <optional>

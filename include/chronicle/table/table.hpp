@@ -6,6 +6,10 @@
 // A Table object is a cheap handle (copyable); the writers and readers it
 // creates carry what they need. Any number of processes may open a table;
 // each partition has at most one writer at a time (its log's lock).
+//
+// Thread safety: const member functions may be called from any number of
+// threads at once; each writer or reader it returns belongs to one thread at
+// a time.
 
 #include <cstdint>
 #include <memory>

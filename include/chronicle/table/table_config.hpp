@@ -1,6 +1,8 @@
 #pragma once
 // Per-table settings, stored in _table.json and honoured by every writer and
 // reader the table creates.
+//
+// Thread safety: a value type; const use from any number of threads is safe.
 
 #include <sys/types.h>
 

@@ -3,6 +3,8 @@
 // (IEEE 802.3 polynomial, reflected, 0xEDB88320; initial value and final XOR
 // 0xFFFFFFFF). crc32_ieee("123456789") is 0xCBF43926; an empty input gives 0.
 // Computed by zlib (Debian's zlib1g), which the library links privately.
+//
+// Thread safety: pure functions, safe from any thread.
 
 #include <cstddef>
 #include <cstdint>

@@ -9,6 +9,8 @@
 // or NNNNNNNNN.q.zst plus NNNNNNNNN.q.zst.idx (cold), each with an optional
 // seek index NNNNNNNNN.idx. All integers are little-endian. The structs below
 // are decoded with memcpy from any alignment.
+//
+// Thread safety: pure functions and constants, safe from any thread.
 
 #include <bit>
 #include <cstddef>

@@ -15,6 +15,8 @@
 // after writing the cold copy and before deleting the hot one: the .q is read
 // (it is complete by construction) and `cold_copy` is set so the reader can
 // check that the two hold the same bytes (see v1_log_reader.hpp).
+//
+// Thread safety: free functions with no shared state, safe from any thread.
 
 #include <cstdint>
 #include <string>

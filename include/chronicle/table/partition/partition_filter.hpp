@@ -3,6 +3,8 @@
 // Comparisons are typed (ints numerically, dates chronologically, strings
 // byte-wise). A filter is checked against the scheme before use: an unknown
 // key or a value of the wrong type is InvalidArgument.
+//
+// Thread safety: a value type; const use from any number of threads is safe.
 
 #include <memory>
 #include <optional>

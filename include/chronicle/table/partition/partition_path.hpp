@@ -8,6 +8,8 @@
 // component never is "." or ".." or starts with '.'. A component longer than
 // 255 bytes (NAME_MAX) is refused, never truncated; so is a path over 4096.
 // The empty string is written as "key=" and round-trips.
+//
+// Thread safety: pure functions, safe from any thread.
 
 #include <string>
 #include <string_view>

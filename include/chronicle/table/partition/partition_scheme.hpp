@@ -2,6 +2,8 @@
 // The keys that partition a table, in directory order: scheme
 // venue(string) / symbol(string) / date(date) gives partition directories
 // `venue=XNAS/symbol=AAPL/date=2026-01-29/`.
+//
+// Thread safety: a value type; const use from any number of threads is safe.
 
 #include <cstdint>
 #include <optional>

@@ -12,6 +12,8 @@
 // A date-like key may carry a fixed UTC offset (e.g. +05:30): the value then
 // names the local calendar date/hour/minute at that offset; a timestamp maps
 // to the value in which it falls at that offset.
+//
+// Thread safety: a value type; const use from any number of threads is safe.
 
 #include <compare>
 #include <cstdint>

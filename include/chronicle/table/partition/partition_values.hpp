@@ -1,6 +1,8 @@
 #pragma once
 // The value of every key of a scheme for one partition, typed and in scheme
 // order.
+//
+// Thread safety: a value type; const use from any number of threads is safe.
 
 #include <initializer_list>
 #include <string>

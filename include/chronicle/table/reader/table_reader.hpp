@@ -13,6 +13,8 @@
 // partition is drained too; then all are polled again. Historical data is
 // therefore merged exactly; records arriving while the merge runs are merged
 // in the order they are seen.
+//
+// Thread safety: a TableReader is used by one thread at a time.
 
 #include <cstddef>
 #include <cstdint>

@@ -2,6 +2,9 @@
 // Picks the value of one partition key from each record's timestamp, for a
 // RollingWriter. A roller also says which timestamps share that value, so the
 // writer recomputes it only when a record falls outside the current range.
+//
+// Thread safety: a roller belongs to the RollingWriter that owns it; the
+// built-in rollers are stateless, a CustomRoller is as safe as its callable.
 
 #include <cstdint>
 #include <functional>

@@ -2,6 +2,9 @@
 // The writer of one partition of a table: a TimeSeriesWriter in the
 // partition's directory, configured by the table's config. Made by
 // Table::partition_writer(); finish() seals the partition's last segment.
+//
+// Thread safety: one thread at a time; one writer per partition across all
+// processes (the log's lock refuses a second one with Locked).
 
 #include <cstdint>
 #include <span>

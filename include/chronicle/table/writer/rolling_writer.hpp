@@ -7,6 +7,9 @@
 // before the current one is refused (InvalidArgument naming both
 // partitions); without it the older partition is reopened and the record is
 // appended after its last record, continuing that partition's sequence.
+//
+// Thread safety: one thread at a time; the partitions it writes are locked
+// against other writers while it holds them.
 
 #include <cstdint>
 #include <functional>
