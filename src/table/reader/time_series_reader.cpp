@@ -28,9 +28,10 @@ Result<TimeSeriesReader> TimeSeriesReader::open(std::string dir,
   return TimeSeriesReader(std::move(*log), std::move(opener));
 }
 
-Result<TimeSeriesReader::Summary> TimeSeriesReader::summarize(std::uint64_t id) {
+Result<std::shared_ptr<const TimeSeriesReader::Summary>> TimeSeriesReader::summarize(std::uint64_t id) {
   if (auto it = sealed_summaries_.find(id); it != sealed_summaries_.end()) return it->second;
-  Summary s;
+  auto shared = std::make_shared<Summary>();
+  Summary& s = *shared;
   // The index file, when it is there and sound, answers without opening the
   // segment. It exists only for sealed segments.
   if (auto index = read_segment_index(FileSystem::system(), dir(), id)) {
@@ -39,8 +40,8 @@ Result<TimeSeriesReader::Summary> TimeSeriesReader::summarize(std::uint64_t id) 
     s.min_ts = index->min_timestamp_ns;
     s.max_ts = index->max_timestamp_ns;
     if (index->ordered) s.index = std::move(*index);
-    sealed_summaries_.emplace(id, s);
-    return s;
+    sealed_summaries_.emplace(id, shared);
+    return std::shared_ptr<const Summary>(shared);
   }
   auto source = opener_->open(dir(), id);
   if (!source) return std::move(source).error();
@@ -50,9 +51,9 @@ Result<TimeSeriesReader::Summary> TimeSeriesReader::summarize(std::uint64_t id) 
     s.record_count = h.record_count;
     s.min_ts = h.min_timestamp_ns;
     s.max_ts = h.max_timestamp_ns;
-    sealed_summaries_.emplace(id, s);
+    sealed_summaries_.emplace(id, shared);
   }
-  return s;
+  return std::shared_ptr<const Summary>(shared);
 }
 
 Result<bool> TimeSeriesReader::seek_in_segment(std::uint64_t id, const Summary& summary,
@@ -102,15 +103,16 @@ Result<SeekResult> TimeSeriesReader::seek_timestamp(std::uint64_t ts) {
   // record 0 of the first non-empty segment gives it without a scan.
   std::optional<std::uint64_t> first_ts;
   for (const SegmentEntry& e : *segments) {
-    auto summary = summarize(e.id);
-    if (!summary) return std::move(summary).error();
-    if (summary->sealed && summary->record_count == 0) continue;
-    if (!first_ts && summary->sealed) first_ts = summary->min_ts;
+    auto summarized = summarize(e.id);
+    if (!summarized) return std::move(summarized).error();
+    const Summary& summary = **summarized;
+    if (summary.sealed && summary.record_count == 0) continue;
+    if (!first_ts && summary.sealed) first_ts = summary.min_ts;
     // A sealed segment whose newest record is older than ts cannot hold the
     // answer: skip it without opening it.
-    if (summary->sealed && summary->max_ts < ts) continue;
+    if (summary.sealed && summary.max_ts < ts) continue;
     std::optional<std::uint64_t> scanned_first;
-    auto found = seek_in_segment(e.id, *summary, ts, first_ts ? nullptr : &scanned_first);
+    auto found = seek_in_segment(e.id, summary, ts, first_ts ? nullptr : &scanned_first);
     if (!found) return std::move(found).error();
     if (!first_ts) first_ts = scanned_first;
     if (*found) return first_ts && ts < *first_ts ? SeekResult::BeforeStart : SeekResult::Found;

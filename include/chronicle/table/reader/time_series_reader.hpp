@@ -67,14 +67,16 @@ class TimeSeriesReader {
     std::optional<SegmentIndex> index;  // present, readable and ordered
   };
   TimeSeriesReader(LogReader log, std::unique_ptr<SegmentOpener> opener);
-  Result<Summary> summarize(std::uint64_t id);
+  // Shared, not copied: a sealed segment's summary holds its whole index, and
+  // a seek looks at the summary of every segment before its target.
+  Result<std::shared_ptr<const Summary>> summarize(std::uint64_t id);
   // Positions at the first record >= ts in segment `id`; false if none.
   Result<bool> seek_in_segment(std::uint64_t id, const Summary& summary, std::uint64_t ts,
                                std::optional<std::uint64_t>* first_ts);
 
   std::unique_ptr<SegmentOpener> opener_;  // stable address: log_ points to it
   LogReader log_;
-  std::map<std::uint64_t, Summary> sealed_summaries_;  // sealed segments never change
+  std::map<std::uint64_t, std::shared_ptr<const Summary>> sealed_summaries_;  // sealed segments never change
 };
 
 }  // namespace chronicle
