@@ -76,7 +76,13 @@ Result<TimeSeriesWriter> TimeSeriesWriter::open(std::string dir, TimeSeriesOptio
 }
 
 void TimeSeriesWriter::start_segment() noexcept {
+  // Keep the entries' capacity: every segment needs about as many entries as
+  // the last, and regrowing the vector from empty puts the allocator (brk,
+  // mmap) on the append path once per roll.
+  std::vector<IndexEntry> entries = std::move(live_.entries);
+  entries.clear();
   live_ = SegmentIndex{};
+  live_.entries = std::move(entries);
   live_.segment_id = log_.segment_id();
   live_.base_seq = log_.segment_base_seq();
   live_.stride = options_.index_stride;
