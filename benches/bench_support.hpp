@@ -6,9 +6,11 @@
 // Scratch directories live under $CHRONICLE_BENCH_DIR, else $TMPDIR, else
 // /tmp, so the filesystem under test can be chosen without rebuilding.
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,10 +26,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include <chronicle/core/record_format.hpp>
@@ -298,6 +302,174 @@ inline void unpin() {
   const long n = ::sysconf(_SC_NPROCESSORS_ONLN);
   for (long i = 0; i < n; ++i) CPU_SET(static_cast<int>(i), &set);
   (void)::sched_setaffinity(0, sizeof set, &set);
+}
+
+// An endless stream of records for tables, whose timestamps must never go
+// back (TimestampOrder::Strict): record i is RecordPool entry i, and its
+// timestamp is that entry's (bursty market-data gaps) shifted forward by the
+// pool's span each time the stream wraps around the pool, with every gap
+// multiplied by `stretch` (to spread a run over hours or days). One shift,
+// one multiply-add per record, so it can sit inside timed loops.
+class TimedRecords {
+ public:
+  explicit TimedRecords(std::size_t payload_size, std::uint64_t stretch = 1,
+                        std::size_t count = 1024, std::uint64_t seed = 42)
+      : pool_(payload_size, count, seed), stretch_(stretch) {
+    while ((std::size_t{1} << shift_) < count) ++shift_;  // count is a power of two (RecordPool)
+    first_ = pool_[0].timestamp_ns;
+    const std::uint64_t last = pool_[count - 1].timestamp_ns;
+    // Wrapping adds the pool's mean gap, so the stream stays strictly increasing.
+    span_ = last - first_ + (last - first_) / (count - 1) + 1;
+  }
+
+  const RecordPool::Entry& operator[](std::uint64_t i) const noexcept { return pool_[i]; }
+  std::uint64_t timestamp(std::uint64_t i) const noexcept {
+    return first_ + ((i >> shift_) * span_ + (pool_[i].timestamp_ns - first_)) * stretch_;
+  }
+  // Timestamps between record 0 and record n - 1.
+  std::uint64_t span_ns(std::uint64_t n) const noexcept { return timestamp(n - 1) - timestamp(0); }
+  std::size_t record_bytes() const noexcept { return pool_.record_bytes(); }
+
+  // The stretch that spreads n records over about `target_ns`.
+  static std::uint64_t stretch_for(std::size_t payload_size, std::uint64_t n,
+                                   std::uint64_t target_ns) {
+    const TimedRecords unit(payload_size);
+    return std::max<std::uint64_t>(1, target_ns / std::max<std::uint64_t>(1, unit.span_ns(n)));
+  }
+
+ private:
+  RecordPool pool_;
+  std::uint64_t stretch_;
+  unsigned shift_ = 0;
+  std::uint64_t first_ = 0;
+  std::uint64_t span_ = 0;
+};
+
+// CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID), in ns: what a
+// timed loop cost its own thread, without the time other processes took the
+// core away (it leaves out the library's background threads).
+inline std::uint64_t thread_cpu_ns() noexcept {
+  timespec ts;
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ull +
+         static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+// Seconds (wall, and CPU of the calling thread) two writers spent appending
+// the same `n` records, fed in chunks of `chunk` records that alternate which
+// writer goes first (a, b, b, a, a, b, ...; b, a, a, b, ... with b_first),
+// so that drift in the machine's state (page cache, write-back, the other
+// core's load) falls on both alike. Events at fixed record positions (segment
+// rolls) may still fall more often in one order: run both orders.
+// a(from, to) and b(from, to) append records [from, to) and return false on
+// failure (then timing stops).
+struct PairSeconds {
+  double a = 0, b = 0;          // wall
+  double a_cpu = 0, b_cpu = 0;  // CPU of the calling thread
+  bool ok = true;
+};
+
+template <class A, class B>
+PairSeconds time_interleaved(std::uint64_t n, std::uint64_t chunk, A&& a, B&& b,
+                             bool b_first = false) {
+  PairSeconds out;
+  for (std::uint64_t from = 0, round = b_first ? 1 : 0; from < n && out.ok; from += chunk, ++round) {
+    const std::uint64_t to = std::min(n, from + chunk);
+    for (int k = 0; k < 2 && out.ok; ++k) {
+      const bool run_a = (k == 0) == (round % 2 == 0);
+      const std::uint64_t c0 = thread_cpu_ns(), t0 = now_ns();
+      out.ok = run_a ? a(from, to) : b(from, to);
+      const std::uint64_t t1 = now_ns(), c1 = thread_cpu_ns();
+      (run_a ? out.a : out.b) += static_cast<double>(t1 - t0) * 1e-9;
+      (run_a ? out.a_cpu : out.b_cpu) += static_cast<double>(c1 - c0) * 1e-9;
+    }
+  }
+  return out;
+}
+
+// CPU time that other processes took while a benchmark ran, in cores (0 to
+// nproc), from /proc/stat and getrusage: how much of the machine the run
+// shared. Construct it where the measured part starts; cores() reads it.
+class OtherLoad {
+ public:
+  OtherLoad() : busy0_(machine_busy_s()), self0_(self_cpu_s()), wall0_(now_ns()) {}
+  double cores() const {
+    const double wall = static_cast<double>(now_ns() - wall0_) / 1e9;
+    const double others = (machine_busy_s() - busy0_) - (self_cpu_s() - self0_);
+    return std::max(0.0, others) / wall;
+  }
+  // CPU seconds (user + system, all threads) this process took since then.
+  double self_cpu() const { return self_cpu_s() - self0_; }
+
+ private:
+  static double machine_busy_s() {
+    std::ifstream f("/proc/stat");
+    std::string cpu;
+    // user nice system idle iowait irq softirq steal
+    std::uint64_t v[8] = {};
+    f >> cpu;
+    for (auto& x : v) f >> x;
+    const std::uint64_t busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+    return static_cast<double>(busy) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  }
+  static double self_cpu_s() {
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    auto s = [](const timeval& t) {
+      return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return s(ru.ru_utime) + s(ru.ru_stime);
+  }
+  double busy0_, self0_;
+  std::uint64_t wall0_;
+};
+
+// The names in a directory, without "." and "..".
+inline std::vector<std::string> dir_names(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) die("opendir " + dir);
+  while (const dirent* e = ::readdir(d)) {
+    if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+    names.emplace_back(e->d_name);
+  }
+  ::closedir(d);
+  return names;
+}
+
+// The 128-byte header of a segment file, read with one pread: the cheapest
+// way to learn its record count, and the baseline of listing benchmarks.
+inline SegmentHeader pread_segment_header(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) die("open " + path);
+  SegmentHeader h;
+  const ssize_t n = ::pread(fd, &h, sizeof h, 0);
+  ::close(fd);
+  if (n != static_cast<ssize_t>(sizeof h)) die("pread " + path, n < 0 ? errno : EIO);
+  return h;
+}
+
+// Removes `dir` and everything in it, unlinking the files from `threads`
+// threads at once. For scratch trees of many files (set-up and tear-down,
+// never timed): on a filesystem mounted with `discard` (ext4 here) every
+// unlink of a file that holds blocks waits for a synchronous discard, ~4 ms
+// on this machine's virtio disk, and concurrent unlinks overlap them
+// (30,000 files: ~2 min from one thread, seconds from eight).
+inline void remove_tree_parallel(const std::string& dir, unsigned threads = 8) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_directory(ec)) files.push_back(it->path().string());
+  }
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&files, t, threads] {
+      for (std::size_t i = t; i < files.size(); i += threads) (void)::unlink(files[i].c_str());
+    });
+  }
+  for (auto& th : pool) th.join();
+  std::filesystem::remove_all(dir, ec);
 }
 
 }  // namespace chronicle::bench
