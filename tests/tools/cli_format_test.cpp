@@ -72,6 +72,8 @@ TEST(CliProgressLineTest, ShowsCountRateAndEta) {
   // More done than a dry run predicted (a writer sealed one meanwhile).
   EXPECT_EQ(progress_line({9, 8, 1536, 1.0}).find("8/8 segments, 1.5 KiB/s"), 39u);
   EXPECT_EQ(format_duration(3725), "1:02:05");
+  EXPECT_EQ(progress_line({1, 4, 1u << 20, 1.0, "verifying"}),
+            "verifying [######------------------] 1/4 segments, 1.0 MiB/s, ETA 0:03");
 }
 
 TEST(CliParseNumberTest, SignedDecimalOnly) {

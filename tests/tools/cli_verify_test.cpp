@@ -46,6 +46,16 @@ TEST_F(CliVerifyTest, IntactLogPassesWithASummary) {
                                4 * 128 + 100 * 128));
 }
 
+TEST_F(CliVerifyTest, ProgressIsDrawnOnlyWhenStderrIsATerminal) {
+  write_log(100);
+  const CliResult r = run_cli_with_terminal_stderr({"verify", log_dir()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("verifying ["), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("] 4/4 segments"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find('\r'), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ok: "), std::string::npos) << r.out;
+}
+
 TEST_F(CliVerifyTest, LiveLogPasses) {
   write_log(50);
   SegmentWriter w = open_writer(log_dir());

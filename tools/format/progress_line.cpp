@@ -29,7 +29,7 @@ std::string progress_line(const Progress& p) {
   constexpr std::size_t kWidth = 24;
   const std::uint64_t done = p.total ? std::min(p.done, p.total) : p.done;
   const std::size_t filled = p.total ? static_cast<std::size_t>(done * kWidth / p.total) : 0;
-  std::string line = "compressing [" + std::string(filled, '#') +
+  std::string line = std::string(p.verb) + " [" + std::string(filled, '#') +
                      std::string(kWidth - filled, '-') + "] " +
                      fmt::format("{}/{} segments", done, p.total);
   const double rate = p.elapsed_seconds > 0 ? static_cast<double>(p.bytes) / p.elapsed_seconds : 0;

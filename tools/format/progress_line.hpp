@@ -1,5 +1,5 @@
 #pragma once
-// The progress line `chronicle compress` draws on a terminal:
+// The progress line `chronicle compress` (and `verify`) draws on a terminal:
 //
 //   compressing [#########---------------] 12/32 segments, 48.0 MiB/s, ETA 0:07
 //
@@ -11,10 +11,11 @@
 namespace chronicle::cli {
 
 struct Progress {
-  std::uint64_t done = 0;   // segments compressed so far
+  std::uint64_t done = 0;   // segments done so far
   std::uint64_t total = 0;  // segments expected (0: unknown)
-  std::uint64_t bytes = 0;  // bytes of the hot files compressed so far
+  std::uint64_t bytes = 0;  // bytes done so far
   double elapsed_seconds = 0;
+  const char* verb = "compressing";  // the line's first word
 };
 
 // The line, without '\r' or newline; printable ASCII.

@@ -45,8 +45,11 @@ struct WalkEnd {
 
 class LogVerifier {
  public:
-  LogVerifier(std::string dir, std::vector<SegmentEntry> entries)
-      : dir_(std::move(dir)), entries_(std::move(entries)), tallies_(entries_.size()) {}
+  LogVerifier(std::string dir, std::vector<SegmentEntry> entries, VerifyProgress progress)
+      : dir_(std::move(dir)),
+        entries_(std::move(entries)),
+        tallies_(entries_.size()),
+        progress_(std::move(progress)) {}
 
   VerifyReport run();
 
@@ -72,6 +75,8 @@ class LogVerifier {
   std::vector<SegmentEntry> entries_;
   std::vector<Tally> tallies_;
   std::vector<std::pair<std::size_t, std::string>> problems_;  // segment index, message
+  VerifyProgress progress_;
+  std::uint64_t bytes_verified_ = 0;
 };
 
 std::optional<std::size_t> LogVerifier::index_of(std::uint64_t id) const {
@@ -146,12 +151,14 @@ WalkEnd LogVerifier::walk(LogReader& reader, std::size_t first) {
       // A segment created after the listing: the log as listed is done.
       if (!i) return {at, false};
       for (std::size_t j = at.value_or(first); j <= *i; ++j) tallies_[j].passed = true;
+      if (progress_ && at != i) progress_(*i, entries_.size(), bytes_verified_);
       at = i;
     }
     if (step == Step::Record) {
       Tally& t = tallies_[*at];
       ++t.records;
       t.record_bytes += record_size(rec.payload.size());
+      bytes_verified_ += record_size(rec.payload.size());
       t.min_ts = std::min(t.min_ts, rec.timestamp_ns);
       t.max_ts = std::max(t.max_ts, rec.timestamp_ns);
       idle_polls = 0;
@@ -284,11 +291,11 @@ VerifyReport LogVerifier::run() {
 
 }  // namespace
 
-Result<VerifyReport> verify_log(const std::string& dir) {
+Result<VerifyReport> verify_log(const std::string& dir, const VerifyProgress& progress) {
   auto entries = list_segments(dir);
   if (!entries) return std::move(entries).error();
   if (entries->empty()) return VerifyReport{};
-  return LogVerifier(dir, std::move(*entries)).run();
+  return LogVerifier(dir, std::move(*entries), progress).run();
 }
 
 }  // namespace chronicle::cli

@@ -13,6 +13,7 @@
 // LogReader::seek_seq), so one run reports every damaged segment it can reach.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,13 @@ struct VerifyReport {
   bool ok() const noexcept { return problems.empty(); }
 };
 
+// Called as the walk enters each listed segment: segments passed so far, of
+// how many, and the record bytes verified so far.
+using VerifyProgress = std::function<void(std::uint64_t done, std::uint64_t total, std::uint64_t bytes)>;
+
 // Verifies the log in `dir` as listed when the call starts (segments a writer
 // adds meanwhile are not read). Fails only when `dir` cannot be listed;
 // damage is reported in VerifyReport::problems.
-Result<VerifyReport> verify_log(const std::string& dir);
+Result<VerifyReport> verify_log(const std::string& dir, const VerifyProgress& progress = {});
 
 }  // namespace chronicle::cli

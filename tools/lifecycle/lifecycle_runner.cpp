@@ -1,7 +1,5 @@
 #include "lifecycle/lifecycle_runner.hpp"
 
-#include <unistd.h>
-
 #include <memory>
 #include <vector>
 
@@ -30,7 +28,7 @@ Result<LifecycleStats> run_job(StorageLifecycleManager& manager,
 std::unique_ptr<ProgressMonitor> start_progress(const LifecycleConfig& config,
                                                 StorageLifecycleManager& manager,
                                                 const std::optional<std::string>& partition) {
-  if (config.dry_run || ::isatty(STDERR_FILENO) != 1) return nullptr;
+  if (config.dry_run || !stderr_is_terminal()) return nullptr;
   LifecycleConfig dry = config;
   dry.dry_run = true;
   auto probe = StorageLifecycleManager::open(manager.table().root(), dry);

@@ -10,6 +10,7 @@
 #include <chronicle/segment/segment_store.hpp>
 
 #include "format/progress_line.hpp"
+#include "support/console.hpp"
 
 namespace chronicle::cli {
 
@@ -67,9 +68,7 @@ void ProgressMonitor::draw(bool final) {
       }
     }
   }
-  // "\x1b[K" clears what a longer earlier line left on the right.
-  fmt::print(stderr, "\r{}\x1b[K{}", progress_line(p), final ? "\n" : "");
-  std::fflush(stderr);
+  draw_progress_line(progress_line(p), final);
 }
 
 }  // namespace chronicle::cli

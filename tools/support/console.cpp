@@ -1,5 +1,7 @@
 #include "support/console.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +18,14 @@ void print_error(std::string_view message) {
 }
 
 void print_error(const Error& error) { print_error(error.message()); }
+
+bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+void draw_progress_line(std::string_view line, bool final) {
+  // "\x1b[K" clears what a longer earlier line left on the right.
+  fmt::print(stderr, "\r{}\x1b[K{}", line, final ? "\n" : "");
+  std::fflush(stderr);
+}
 
 bool finish_stdout() {
   if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0) return true;
