@@ -46,7 +46,7 @@ enum class Precondition {
 };
 
 struct Plan {
-  std::vector<std::string> workload = {"cycle", "4", "150"};
+  std::vector<std::string> workload;
   Precondition setup = Precondition::None;
   // Reached at most once per process (in recovery): hit count n is run as n
   // children in a row, each killed on its first hit.
@@ -55,7 +55,10 @@ struct Plan {
   bool setup_each_time = false;
 };
 
-Plan plan_for(std::string_view point) {
+// `last_hit`: the highest hit count the test will ask for; the default
+// workload closes and reopens the log once per cycle, so it runs one cycle
+// more than that (and rolls many times per cycle).
+Plan plan_for(std::string_view point, int last_hit) {
   if (point == "recovery.after_scan" || point == "recovery.during_zero") {
     return {{"cycle", "1", "10"}, Precondition::TornTail, true, false};
   }
@@ -66,7 +69,7 @@ Plan plan_for(std::string_view point) {
   if (point.starts_with("decompress.")) {
     return {{"decompress"}, Precondition::ColdSegments, false, true};
   }
-  return {};
+  return {{"cycle", std::to_string(std::max(4, last_hit + 1)), "150"}};
 }
 
 bool is_compression(std::string_view point) {
@@ -210,8 +213,8 @@ TEST_P(CrashPointTest, LogRecoversAfterAKillAtThePoint) {
   const std::string_view point = GetParam();
   ScratchDir tmp;
   dir_ = tmp.sub("log");
-  const Plan plan = plan_for(point);
   const auto hits = hit_counts();
+  const Plan plan = plan_for(point, hits.back());
   announce_seed(seed_, static_cast<int>(hits.size()));
 
   for (const int hit : hits) {

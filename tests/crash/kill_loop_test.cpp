@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <random>
 #include <string>
 
@@ -37,6 +38,9 @@ TEST_P(KillLoopTest, EveryAcknowledgedAppendSurvivesRandomKills) {
   }
   ScratchDir tmp(fs.base != nullptr ? fs.base : "");
   const std::string dir = tmp.sub("log");
+  // A timed kill may come before the first child has created the log; the
+  // directory exists from the start so that such a trial reads an empty log.
+  std::filesystem::create_directories(dir);
   const std::uint64_t seed = test_seed();
   const int trials = scaled_trials(fs.ci_trials);
   announce_seed(seed, trials);
