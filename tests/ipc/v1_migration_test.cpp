@@ -57,6 +57,32 @@ TEST_F(V1MigrationTest, MigratesEveryLogVector) {
   }
 }
 
+TEST_F(V1MigrationTest, ProgressCountsEverySegmentOnceAndEndsAtTheTotals) {
+  for (const std::string name : {"log_mixed", "table"}) {
+    SCOPED_TRACE(name);
+    std::vector<MigrationProgress> seen;
+    MigrationOptions options;
+    options.on_progress = [&](const MigrationProgress& p) { seen.push_back(p); };
+    const std::string out = tmp_.sub("progress-" + name);
+    const MigrationReport r = name == "table" ? migrate_table(test::v1_vector(name), out, options)
+                                              : migrate_log(test::v1_vector(name), out, options);
+    expect_ok(r);
+    ASSERT_FALSE(seen.empty());
+    std::uint64_t segments = 0;
+    for (const MigratedLog& log : r.logs) segments += log.hot_segments + log.cold_segments;
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+      EXPECT_EQ(seen[i].segments_total, segments);
+      if (i > 0) {
+        EXPECT_GT(seen[i].segments_done, seen[i - 1].segments_done);
+        EXPECT_GE(seen[i].records, seen[i - 1].records);
+      }
+    }
+    EXPECT_EQ(seen.back().segments_done, segments);
+    EXPECT_EQ(seen.back().records, r.records);
+    EXPECT_EQ(seen.back().payload_bytes, r.payload_bytes);
+  }
+}
+
 TEST_F(V1MigrationTest, MigratedLogSeeksLikeTheV1Log) {
   const std::string out = tmp_.sub("log");
   expect_ok(migrate_log(test::v1_vector("log_cold"), out));

@@ -74,6 +74,19 @@ TEST_F(CliMigrateTest, MigratesAV1TableWithJsonReport) {
   EXPECT_EQ(records, expected);
 }
 
+TEST_F(CliMigrateTest, ProgressIsDrawnOnlyWhenStderrIsATerminal) {
+  const CliResult r = run_cli_with_terminal_stderr(
+      {"migrate", "--segment-size", "1048576", kVectors + "/log_hot", tmp_.sub("shown")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("migrating ["), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("] 3/3 segments"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find('\r'), std::string::npos) << r.out;
+  // Not a terminal (the other tests): nothing on stderr.
+  const CliResult quiet = run_cli({"migrate", "--segment-size", "1048576", kVectors + "/log_hot", tmp_.sub("quiet")});
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_TRUE(quiet.err.empty()) << quiet.err;
+}
+
 TEST_F(CliMigrateTest, NonEmptyTargetIsRefusedAndLeftAlone) {
   const std::string target = tmp_.sub("occupied");
   fs::create_directories(target);

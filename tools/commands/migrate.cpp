@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
+#include <optional>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +12,7 @@
 #include <chronicle/ipc/v1/v1_migration.hpp>
 #include <chronicle/ipc/v1/v1_table.hpp>
 
+#include "format/progress_line.hpp"
 #include "format/safe_text.hpp"
 #include "support/console.hpp"
 #include "support/exit_code.hpp"
@@ -75,8 +79,26 @@ int run_migrate(const MigrateOptions& options) {
     migration.log.timestamp_order = TimestampOrder::Permissive;
     migration.table.timestamp_order = TimestampOrder::Permissive;
   }
+  // A progress line on a terminal, at most four times a second.
+  const auto start = std::chrono::steady_clock::now();
+  auto last_draw = start - std::chrono::seconds(1);
+  std::optional<v1::MigrationProgress> last;
+  auto line = [&](const v1::MigrationProgress& p) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return progress_line({p.segments_done, p.segments_total, p.payload_bytes, elapsed, "migrating"});
+  };
+  if (stderr_is_terminal()) {
+    migration.on_progress = [&](const v1::MigrationProgress& p) {
+      last = p;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_draw < std::chrono::milliseconds(250) && p.segments_done < p.segments_total) return;
+      last_draw = now;
+      draw_progress_line(line(p), false);
+    };
+  }
   const v1::MigrationReport report = table ? v1::migrate_table(options.source, options.target, migration)
                                            : v1::migrate_log(options.source, options.target, migration);
+  if (last) draw_progress_line(line(*last), true);
   if (options.json) {
     print_json(report, table);
   } else {

@@ -63,6 +63,7 @@ const std::string& V1LogReader::dir() const noexcept { return state_->dir; }
 const std::vector<V1SegmentFile>& V1LogReader::segments() const noexcept {
   return state_->segments;
 }
+std::size_t V1LogReader::segment_position() const noexcept { return state_->seg; }
 const std::vector<std::string>& V1LogReader::ignored_files() const noexcept {
   return state_->ignored;
 }

@@ -44,7 +44,8 @@ MigrationReport migrate_log(const std::string& v1_dir, const std::string& new_di
     if (!writer) {
       written = std::move(writer).error();
     } else {
-      written = detail::copy_records(*reader, *writer, log);
+      detail::ProgressReporter progress(options, reader->segments().size());
+      written = detail::copy_records(*reader, *writer, log, progress);
       if (written) written = writer->sync();
       if (written) written = writer->close();
     }

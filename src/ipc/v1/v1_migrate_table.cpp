@@ -52,6 +52,9 @@ MigrationReport migrate_table(const std::string& v1_root, const std::string& new
   auto table = Table::create(new_root, v1->scheme(), options.table);
   if (!table) return fail(std::move(table).error());
 
+  std::uint64_t segments_total = 0;
+  for (const V1LogReader& r : readers) segments_total += r.segments().size();
+  detail::ProgressReporter progress(options, segments_total);
   for (std::size_t i = 0; i < parts->size(); ++i) {
     const V1Partition& p = (*parts)[i];
     MigratedLog log;
@@ -68,7 +71,7 @@ MigrationReport migrate_table(const std::string& v1_root, const std::string& new
       if (!writer) {
         written = std::move(writer).error();
       } else {
-        written = detail::copy_records(readers[i], *writer, log);
+        written = detail::copy_records(readers[i], *writer, log, progress);
         if (written) written = writer->sync();
         if (written) written = writer->finish();
       }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <chronicle/core/errors.hpp>
@@ -13,18 +14,45 @@
 
 namespace chronicle::ipc::v1::detail {
 
+// Reports each v1 segment the copy finishes to options.on_progress.
+class ProgressReporter {
+ public:
+  ProgressReporter(const MigrationOptions& options, std::uint64_t segments_total)
+      : on_progress_(options.on_progress) {
+    progress_.segments_total = segments_total;
+  }
+  // One more record of `payload` bytes copied.
+  void record(std::size_t payload) {
+    ++progress_.records;
+    progress_.payload_bytes += payload;
+  }
+  // `n` more v1 segments copied to their end.
+  void segments_passed(std::uint64_t n) {
+    if (n == 0) return;
+    progress_.segments_done += n;
+    if (on_progress_) on_progress_(progress_);
+  }
+
+ private:
+  const std::function<void(const MigrationProgress&)>& on_progress_;
+  MigrationProgress progress_;
+};
+
 // Appends every record of `reader` to `writer` (a TimeSeriesWriter or a
-// PartitionWriter), counting into `log`. The new seq must be the count so
-// far: the target is a new, contiguous log.
+// PartitionWriter), counting into `log` and `progress`. The new seq must be
+// the count so far: the target is a new, contiguous log.
 template <class Writer>
-Status copy_records(V1LogReader& reader, Writer& writer, MigratedLog& log) {
+Status copy_records(V1LogReader& reader, Writer& writer, MigratedLog& log, ProgressReporter& progress) {
   for (const V1SegmentFile& f : reader.segments()) {
     ++(f.tier == SegmentTier::Hot ? log.hot_segments : log.cold_segments);
   }
   RecordView v;
   std::uint64_t prev_seq = 0;
+  std::size_t position = 0;  // segments of this reader reported so far
   Step step;
   while ((step = reader.next(v)) == Step::Record) {
+    progress.segments_passed(reader.segment_position() - position);
+    position = reader.segment_position();
     if (log.records == 0 || v.seq != prev_seq + 1) ++log.sessions;
     prev_seq = v.seq;
     auto seq = writer.append(v.type_id, v.timestamp_ns, v.payload);
@@ -39,8 +67,10 @@ Status copy_records(V1LogReader& reader, Writer& writer, MigratedLog& log) {
     }
     ++log.records;
     log.payload_bytes += v.payload.size();
+    progress.record(v.payload.size());
   }
   if (step == Step::Failed) return reader.status();
+  progress.segments_passed(reader.segments().size() - position);
   return {};
 }
 

@@ -90,6 +90,9 @@ class V1LogReader {
   const std::string& dir() const noexcept;
   // The segments found by open(), in id order.
   const std::vector<V1SegmentFile>& segments() const noexcept;
+  // Index into segments() of the segment being read; segments().size() once
+  // the reader has passed the last one.
+  std::size_t segment_position() const noexcept;
   // Files of the directory that are not part of the log (see list_v1_segments).
   const std::vector<std::string>& ignored_files() const noexcept;
 

@@ -38,6 +38,7 @@
 // Nothing may write to the source or the target meanwhile.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,14 @@ namespace chronicle::ipc::v1 {
 
 inline constexpr std::string_view kIncompleteMarker = "MIGRATION-INCOMPLETE";
 
+// How far a migration has got, for a progress display.
+struct MigrationProgress {
+  std::uint64_t segments_done = 0;   // v1 segments copied so far
+  std::uint64_t segments_total = 0;  // v1 segments to copy (all logs or partitions)
+  std::uint64_t records = 0;         // records copied so far
+  std::uint64_t payload_bytes = 0;   // their payload bytes
+};
+
 struct MigrationOptions {
   // migrate_log: the new log's writer options (segment size, index stride,
   // timestamp order).
@@ -57,6 +66,9 @@ struct MigrationOptions {
   TableConfig table;
   // Also compare the new data with a second read of the v1 data.
   bool verify = true;
+  // Called on the migrating thread each time the copy finishes a v1 segment
+  // (verification is not reported). Empty: no calls.
+  std::function<void(const MigrationProgress&)> on_progress;
 };
 
 // One migrated log (or table partition).
