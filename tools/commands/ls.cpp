@@ -132,14 +132,7 @@ int run_ls(const LsOptions& options) {
   } else {
     print_table(*table, *summary, options.segments);
   }
-  int status = finish_stdout() ? kExitOk : kExitDataError;
-  for (const PartitionSummary& p : summary->partitions) {
-    if (p.error) {
-      print_error(p.error);
-      status = kExitDataError;
-    }
-  }
-  return status;
+  return finish_listing(*summary);
 }
 
 }  // namespace chronicle::cli

@@ -137,14 +137,7 @@ int run_stats(const StatsOptions& options) {
   } else {
     print_text(*table, *summary);
   }
-  int status = finish_stdout() ? kExitOk : kExitDataError;
-  for (const PartitionSummary& p : summary->partitions) {
-    if (p.error) {
-      print_error(p.error);
-      status = kExitDataError;
-    }
-  }
-  return status;
+  return finish_listing(*summary);
 }
 
 }  // namespace chronicle::cli

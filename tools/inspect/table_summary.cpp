@@ -9,6 +9,8 @@
 #include <chronicle/table/segment_index.hpp>
 
 #include "format/safe_text.hpp"
+#include "support/console.hpp"
+#include "support/exit_code.hpp"
 
 namespace chronicle::cli {
 namespace {
@@ -91,6 +93,17 @@ Result<TableSummary> summarize_table(const Table& table, const PartitionFilter& 
 
 std::string format_ratio(const std::optional<double>& ratio) {
   return ratio ? fmt::format("{:.2f}x", *ratio) : "-";
+}
+
+int finish_listing(const TableSummary& summary) {
+  int status = finish_stdout() ? kExitOk : kExitDataError;
+  for (const PartitionSummary& p : summary.partitions) {
+    if (p.error) {
+      print_error(p.error);
+      status = kExitDataError;
+    }
+  }
+  return status;
 }
 
 }  // namespace chronicle::cli

@@ -59,4 +59,9 @@ Result<TableSummary> summarize_table(const Table& table, const PartitionFilter& 
 // "7.23x", or "-" for none.
 std::string format_ratio(const std::optional<double>& ratio);
 
+// After `ls` or `stats` printed `summary`: flushes stdout, prints each
+// partition's error once on stderr, and returns the exit status (1 if
+// stdout failed or any partition could not be described).
+int finish_listing(const TableSummary& summary);
+
 }  // namespace chronicle::cli
