@@ -14,8 +14,6 @@
 namespace chronicle::cli {
 namespace {
 
-constexpr const char* kTableRootHelp = "Table root (the directory holding _table.json)";
-
 constexpr const char* kPolicies =
     R"(Policies (--policy; without it, the table's compression_policy):
   never            compress nothing
@@ -28,7 +26,7 @@ constexpr const char* kPolicies =
 
 // The options compress and lifecycle run share; returns --policy.
 CLI::Option* add_lifecycle_flags(CLI::App& cmd, LifecycleFlags& f) {
-  add_dir(cmd, "table-root", f.dir, kTableRootHelp);
+  add_table_root(cmd, f.dir);
   CLI::Option* policy =
       cmd.add_option_function<std::string>(
              "--policy",
@@ -93,7 +91,7 @@ Command decompress_command(CLI::App& app) {
   auto o = std::make_shared<DecompressOptions>();
   auto segment = std::make_shared<std::optional<std::uint64_t>>();
   CLI::App* cmd = app.add_subcommand("decompress", "Restore one cold segment of a table as hot");
-  add_dir(*cmd, "table-root", o->dir, kTableRootHelp);
+  add_table_root(*cmd, o->dir);
   cmd->add_option("--partition", o->partition, "The partition (relative path as 'ls' prints it)")
       ->type_name("PATH")
       ->required();

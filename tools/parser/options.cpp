@@ -61,4 +61,8 @@ CLI::Option* add_dir(CLI::App& app, const std::string& name, std::string& target
   return app.add_option(name, target, help)->required()->type_name("DIR");
 }
 
+CLI::Option* add_table_root(CLI::App& app, std::string& target) {
+  return add_dir(app, "table-root", target, "Table root (the directory holding _table.json)");
+}
+
 }  // namespace chronicle::cli

@@ -26,6 +26,9 @@ CLI::Option* add_time_option(CLI::App& app, const std::string& name,
 CLI::Option* add_where_option(CLI::App& app, std::vector<WhereClause>& target,
                               const std::string& help);
 
+// The positional table root of the table commands.
+CLI::Option* add_table_root(CLI::App& app, std::string& target);
+
 // The positional directory every command takes.
 CLI::Option* add_dir(CLI::App& app, const std::string& name, std::string& target,
                      const std::string& help);

@@ -10,13 +10,11 @@
 namespace chronicle::cli {
 namespace {
 
-constexpr const char* kTableRootHelp = "Table root (the directory holding _table.json)";
-
 Command ls_command(CLI::App& app) {
   auto o = std::make_shared<LsOptions>();
   CLI::App* cmd = app.add_subcommand(
       "ls", "List the partitions of a table: segments, bytes, records, compression, time range");
-  add_dir(*cmd, "table-root", o->dir, kTableRootHelp);
+  add_table_root(*cmd, o->dir);
   cmd->add_flag("--segments", o->segments, "List every segment under its partition");
   add_where_option(*cmd, o->where,
                    "Only the partitions with key = value (repeatable: different keys all hold, "
@@ -34,7 +32,7 @@ Command stats_command(CLI::App& app) {
   auto o = std::make_shared<StatsOptions>();
   CLI::App* cmd = app.add_subcommand(
       "stats", "Summarize a table: scheme, config from _table.json, totals over all partitions");
-  add_dir(*cmd, "table-root", o->dir, kTableRootHelp);
+  add_table_root(*cmd, o->dir);
   cmd->add_flag("--json", o->json, "Print one JSON object instead of the text");
   cmd->footer(R"(Examples:
   chronicle stats /data/trades
