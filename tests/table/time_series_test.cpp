@@ -242,5 +242,40 @@ TEST_F(TimeSeriesTest, LiveSegmentIsSeekedByScanning) {
   EXPECT_EQ(v.timestamp_ns, 6000u);
 }
 
+// A record appended after the seek scanned the live segment but before the
+// seek returned must not be skipped: EndOfLog leaves the reader where its
+// scan ended, not at whatever the end is a moment later. The observer stands
+// in for a concurrent writer: it appends on any open of a segment that
+// follows the seek's own summary and scan (the old implementation reopened
+// segments to find the end).
+TEST_F(TimeSeriesTest, EndOfLogDoesNotSkipRecordsAppendedDuringTheSeek) {
+  ASSERT_OK_AND_ASSIGN(auto w, TimeSeriesWriter::open(dir(), opts()));
+  for (std::uint64_t i = 0; i < 30; ++i) ASSERT_OK(w.append(1, 1000 + i, {}));
+  struct AppendingObserver : ReadObserver {
+    TimeSeriesWriter* writer = nullptr;
+    int opens = 0;
+    std::uint64_t next_ts = 6000;
+    void segment_opened(const std::string&, std::uint64_t) noexcept override {
+      if (writer != nullptr && ++opens > 2) {
+        EXPECT_TRUE(writer->append(1, next_ts++, {}).has_value());
+      }
+    }
+  };
+  auto observer = std::make_shared<AppendingObserver>();
+  ASSERT_OK_AND_ASSIGN(auto reader, TimeSeriesReader::open(dir(), observer));
+  observer->writer = &w;
+  ASSERT_OK_AND_ASSIGN(auto r, reader.seek_timestamp(5000));
+  EXPECT_EQ(r, SeekResult::EndOfLog);
+  observer->writer = nullptr;
+  ASSERT_OK(w.append(1, 9000, {}));
+  std::vector<std::uint64_t> seen;
+  RecordView v;
+  while (reader.next(v) == Step::Record) seen.push_back(v.timestamp_ns);
+  std::vector<std::uint64_t> expected;
+  for (std::uint64_t ts = 6000; ts < observer->next_ts; ++ts) expected.push_back(ts);
+  expected.push_back(9000);
+  EXPECT_EQ(seen, expected);
+}
+
 }  // namespace
 }  // namespace chronicle

@@ -85,7 +85,10 @@ Result<bool> TimeSeriesReader::seek_in_segment(std::uint64_t id, const Summary& 
     const std::uint64_t offset = cursor.offset(), seq = cursor.next_seq();
     const CursorStep step = cursor.next(v);
     if (step == CursorStep::Failed) return cursor.error();
-    if (step != CursorStep::Record) return false;
+    if (step != CursorStep::Record) {
+      log_.adopt(std::move(cursor));
+      return false;
+    }
     if (first_ts && !*first_ts) *first_ts = v.timestamp_ns;
     if (v.timestamp_ns >= ts) {
       cursor.rewind_to(offset, seq);
@@ -106,22 +109,20 @@ Result<SeekResult> TimeSeriesReader::seek_timestamp(std::uint64_t ts) {
     auto summarized = summarize(e.id);
     if (!summarized) return std::move(summarized).error();
     const Summary& summary = **summarized;
-    if (summary.sealed && summary.record_count == 0) continue;
-    if (!first_ts && summary.sealed) first_ts = summary.min_ts;
+    // The last segment is always scanned: when no record is >= ts, the
+    // reader must wait exactly where the scan ended, since the writer may
+    // append records >= ts at any moment.
+    const bool last = &e == &segments->back();
+    if (!last && summary.sealed && summary.record_count == 0) continue;
+    if (!first_ts && summary.sealed && summary.record_count > 0) first_ts = summary.min_ts;
     // A sealed segment whose newest record is older than ts cannot hold the
     // answer: skip it without opening it.
-    if (summary.sealed && summary.max_ts < ts) continue;
+    if (!last && summary.sealed && summary.max_ts < ts) continue;
     std::optional<std::uint64_t> scanned_first;
     auto found = seek_in_segment(e.id, summary, ts, first_ts ? nullptr : &scanned_first);
     if (!found) return std::move(found).error();
     if (!first_ts) first_ts = scanned_first;
     if (*found) return first_ts && ts < *first_ts ? SeekResult::BeforeStart : SeekResult::Found;
-  }
-  // No record >= ts: wait at the end of the log.
-  if (!segments->empty()) {
-    if (auto st = log_.seek_seq(UINT64_MAX); !st && st.error().code() != Errc::InvalidArgument) {
-      return std::move(st).error();
-    }
   }
   return SeekResult::EndOfLog;
 }

@@ -29,7 +29,8 @@ namespace chronicle {
 enum class SeekResult : std::uint8_t {
   BeforeStart,  // ts is before the first record: positioned at the first record
   Found,        // positioned at the first record with timestamp >= ts
-  EndOfLog,     // no record has timestamp >= ts: positioned at the end
+  EndOfLog,     // no record has timestamp >= ts: positioned at the end, so
+                // that the next record appended is the next one read
 };
 std::string_view seek_result_name(SeekResult r) noexcept;
 
@@ -70,7 +71,8 @@ class TimeSeriesReader {
   // Shared, not copied: a sealed segment's summary holds its whole index, and
   // a seek looks at the summary of every segment before its target.
   Result<std::shared_ptr<const Summary>> summarize(std::uint64_t id);
-  // Positions at the first record >= ts in segment `id`; false if none.
+  // Positions at the first record >= ts in segment `id`; if there is none,
+  // at the end of the segment's records as scanned, and returns false.
   Result<bool> seek_in_segment(std::uint64_t id, const Summary& summary, std::uint64_t ts,
                                std::optional<std::uint64_t>* first_ts);
 
