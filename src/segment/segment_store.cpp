@@ -1,6 +1,8 @@
 #include <chronicle/segment/segment_store.hpp>
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -9,6 +11,57 @@
 #include <chronicle/core/errors.hpp>
 
 namespace chronicle {
+namespace {
+
+bool name_exists(int dir_fd, std::uint64_t id, SegmentTier tier) {
+  struct stat st {};
+  return ::fstatat(dir_fd, segment_file_name(id, tier).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+// Looks the segment up by name. A tier swap creates the new form before it
+// removes the old one, so hot, cold, hot again misses a segment only if it
+// changed tier twice between the three lookups.
+std::optional<SegmentEntry> probe_segment(int dir_fd, std::uint64_t id) {
+  for (const SegmentTier tier : {SegmentTier::Hot, SegmentTier::Cold, SegmentTier::Hot}) {
+    if (name_exists(dir_fd, id, tier)) {
+      return SegmentEntry{id, tier == SegmentTier::Hot, tier == SegmentTier::Cold};
+    }
+  }
+  return std::nullopt;
+}
+
+// readdir may skip a name that is renamed or unlinked while it runs (POSIX
+// leaves it unspecified), and the lifecycle renames a segment's new form into
+// place and unlinks the old one while readers list. Ids are contiguous from
+// the first segment to the last, so the listing is repaired by probing: every
+// hole between listed ids, the ids below the first (retention removes from
+// the front, so the first absent one ends the walk) and above the last.
+// More holes than a race could make mean a damaged directory: they are left
+// for the readers to report.
+constexpr std::uint64_t kMaxProbedHoles = 64;
+
+void fill_missed_segments(int dir_fd, std::map<std::uint64_t, SegmentEntry>& by_id) {
+  if (by_id.empty()) return;
+  const std::uint64_t first = by_id.begin()->first, last = by_id.rbegin()->first;
+  const std::uint64_t holes = last - first + 1 - by_id.size();
+  for (std::uint64_t id = first + 1; holes <= kMaxProbedHoles && id < last; ++id) {
+    if (by_id.count(id) == 0) {
+      if (auto found = probe_segment(dir_fd, id)) by_id.emplace(id, *found);
+    }
+  }
+  for (std::uint64_t id = first; id > 0;) {
+    auto found = probe_segment(dir_fd, --id);
+    if (!found) break;
+    by_id.emplace(id, *found);
+  }
+  for (std::uint64_t id = last; id < kMaxSegmentId;) {
+    auto found = probe_segment(dir_fd, ++id);
+    if (!found) break;
+    by_id.emplace(id, *found);
+  }
+}
+
+}  // namespace
 
 Result<std::vector<SegmentEntry>> list_segments(const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
@@ -24,6 +77,7 @@ Result<std::vector<SegmentEntry>> list_segments(const std::string& dir) {
     if (parsed->suffix == kColdSuffix) entry.cold = true;
   }
   const int err = errno;
+  if (err == 0) fill_missed_segments(::dirfd(d), by_id);
   ::closedir(d);
   if (err != 0) return io_error("readdir", dir, err);
   std::vector<SegmentEntry> out;

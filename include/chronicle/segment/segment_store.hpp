@@ -24,7 +24,8 @@ struct SegmentEntry {
 // The segments of `dir`, sorted by id, one entry per id. Entries whose names
 // are not segment names are ignored; so are `.q.prep` files (not yet
 // published). Returns NotFound if `dir` does not exist, Io if it is not a
-// readable directory.
+// readable directory. A segment that changes tier while the directory is
+// read is still listed (readdir alone may miss it; see segment_store.cpp).
 Result<std::vector<SegmentEntry>> list_segments(const std::string& dir);
 
 }  // namespace chronicle

@@ -1,0 +1,86 @@
+// list_segments: what counts as a segment, and a listing that stays complete
+// while the lifecycle swaps segments between tiers.
+#include <chronicle/segment/segment_store.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include "support/status_matchers.hpp"
+#include "support/temp_dir.hpp"
+
+namespace chronicle {
+namespace {
+
+using test::TempDirTest;
+
+class SegmentStoreTest : public TempDirTest {
+ protected:
+  void touch(const std::string& name) const { std::ofstream(tmp_.sub(name)).put('x'); }
+  static std::string ids_and_tiers(const std::vector<SegmentEntry>& listed) {
+    std::string out;
+    for (const SegmentEntry& e : listed) {
+      out += std::to_string(e.id) + (e.hot ? "h" : "") + (e.cold ? "c" : "") + " ";
+    }
+    return out;
+  }
+};
+
+TEST_F(SegmentStoreTest, ListsSegmentsByIdWithTheirFormsAndIgnoresOtherNames) {
+  for (const char* name : {"000000002.q", "000000000.q.zst", "000000001.q", "000000001.q.zst",
+                           "000000003.q.prep", ".lock", "000000004.q.tmp", "00000005.q", "x.q"}) {
+    touch(name);
+  }
+  ASSERT_OK_AND_ASSIGN(auto listed, list_segments(tmp_.path()));
+  EXPECT_EQ(ids_and_tiers(listed), "0c 1hc 2h ");
+}
+
+TEST_F(SegmentStoreTest, MissingDirectoryIsNotFound) {
+  auto listed = list_segments(tmp_.sub("absent"));
+  ASSERT_FALSE(listed);
+  EXPECT_EQ(listed.error().code(), Errc::NotFound);
+}
+
+// A real hole (a segment in neither form) stays a hole: readers report it.
+TEST_F(SegmentStoreTest, HoleThatIsReallyThereIsNotInvented) {
+  for (const char* name : {"000000003.q", "000000005.q.zst"}) touch(name);
+  ASSERT_OK_AND_ASSIGN(auto listed, list_segments(tmp_.path()));
+  EXPECT_EQ(ids_and_tiers(listed), "3h 5c ");
+}
+
+// readdir over a directory larger than one getdents buffer can miss a name
+// that is renamed in and a name that is unlinked while it runs. Segments
+// swap tiers here the way the compressor does it (new form first, then the
+// old one removed), over and over, while listings must always hold every id.
+TEST_F(SegmentStoreTest, ListingNeverMissesASegmentThatChangesTier) {
+  constexpr std::uint64_t kSegments = 3000;
+  for (std::uint64_t id = 0; id < kSegments; ++id) touch(segment_file_name(id));
+  std::atomic<bool> stop{false};
+  std::thread swapper([&] {
+    for (std::uint64_t round = 0; !stop; ++round) {
+      const std::uint64_t id = round * 7 % kSegments;
+      const bool to_cold = (round / kSegments) % 2 == 0;
+      const SegmentTier from = to_cold ? SegmentTier::Hot : SegmentTier::Cold;
+      const SegmentTier to = to_cold ? SegmentTier::Cold : SegmentTier::Hot;
+      const std::string tmp = tmp_.sub("swap.tmp");
+      std::ofstream(tmp).put('y');
+      if (::rename(tmp.c_str(), segment_path(tmp_.path(), id, to).c_str()) != 0) std::abort();
+      if (::unlink(segment_path(tmp_.path(), id, from).c_str()) != 0) std::abort();
+    }
+  });
+  for (int listing = 0; listing < 60; ++listing) {
+    auto listed = list_segments(tmp_.path());
+    ASSERT_OK(listed);
+    ASSERT_EQ(listed->size(), kSegments) << "listing " << listing;
+    for (std::uint64_t id = 0; id < kSegments; ++id) {
+      ASSERT_EQ((*listed)[id].id, id) << "listing " << listing;
+    }
+  }
+  stop = true;
+  swapper.join();
+}
+
+}  // namespace
+}  // namespace chronicle
