@@ -9,8 +9,8 @@
 
 namespace chronicle {
 
-ColdSegment::ColdSegment(SeekableReader reader, std::uint64_t id, const SegmentHeader& header)
-    : reader_(std::move(reader)), id_(id), header_(header) {}
+ColdSegment::ColdSegment(SeekableReader reader, std::uint64_t id)
+    : reader_(std::move(reader)), id_(id) {}
 
 ColdSegment::~ColdSegment() = default;
 
@@ -32,9 +32,19 @@ Result<std::unique_ptr<ColdSegment>> ColdSegment::open(FileSystem& fs, const std
                         i, table.frame_size(i), table.frame_size(0));
     }
   }
-  SegmentHeader h;
-  if (auto st = reader->read_at(0, {reinterpret_cast<std::byte*>(&h), sizeof h}); !st) {
-    return std::move(st).error();
+  std::unique_ptr<ColdSegment> seg(new ColdSegment(std::move(*reader), id));
+  auto frames = detail::FramePrefetcher::create(seg->reader_, options.read_ahead_frames);
+  if (!frames) return std::move(frames).error();
+  seg->frames_ = std::move(*frames);
+  // The header is read through the prefetcher, so that frame 0 stays
+  // decompressed for a reader that starts at the first record.
+  auto frame0 = seg->frames_->get(0);
+  if (!frame0) return std::move(frame0).error();
+  SegmentHeader& h = seg->header_;
+  if (frame0->size() >= sizeof h) {
+    std::memcpy(&h, frame0->data(), sizeof h);
+  } else if (auto st = seg->reader_.read_at(0, {reinterpret_cast<std::byte*>(&h), sizeof h}); !st) {
+    return std::move(st).error();  // frames smaller than a header: not ours, but valid
   }
   if (auto ok = validate_segment_header(h, path, id, size); !ok) return std::move(ok).error();
   if (!is_sealed(h)) {
@@ -46,10 +56,6 @@ Result<std::unique_ptr<ColdSegment>> ColdSegment::open(FileSystem& fs, const std
                       "seek table holds {} bytes but the segment's end_of_data is {}", size,
                       h.end_of_data);
   }
-  std::unique_ptr<ColdSegment> seg(new ColdSegment(std::move(*reader), id, h));
-  auto frames = detail::FramePrefetcher::create(seg->reader_, options.read_ahead_frames);
-  if (!frames) return std::move(frames).error();
-  seg->frames_ = std::move(*frames);
   return seg;
 }
 

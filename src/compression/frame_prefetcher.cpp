@@ -8,16 +8,18 @@ Result<std::unique_ptr<FramePrefetcher>> FramePrefetcher::create(const SeekableR
                                                                  std::size_t ahead) {
   auto mine = ZstdDecompressor::create(reader.max_frame_size());
   if (!mine) return std::move(mine).error();
-  auto worker = ZstdDecompressor::create(reader.max_frame_size());
-  if (!worker) return std::move(worker).error();
-  return std::unique_ptr<FramePrefetcher>(
-      new FramePrefetcher(reader, ahead, std::move(*mine), std::move(*worker)));
+  return std::unique_ptr<FramePrefetcher>(new FramePrefetcher(reader, ahead, std::move(*mine)));
 }
 
 FramePrefetcher::FramePrefetcher(const SeekableReader& reader, std::size_t ahead,
-                                 ZstdDecompressor mine, ZstdDecompressor worker)
-    : reader_(reader), ahead_(ahead), z_(std::move(mine)) {
-  if (ahead_ > 0) worker_ = std::thread([this, z = std::move(worker)]() mutable { run(std::move(z)); });
+                                 ZstdDecompressor mine)
+    : reader_(reader), ahead_(ahead), z_(std::move(mine)) {}
+
+Status FramePrefetcher::start_worker() {
+  auto worker = ZstdDecompressor::create(reader_.max_frame_size());
+  if (!worker) return std::move(worker).error();
+  worker_ = std::thread([this, z = std::move(*worker)]() mutable { run(std::move(z)); });
+  return {};
 }
 
 FramePrefetcher::~FramePrefetcher() {
@@ -36,8 +38,7 @@ std::vector<std::byte> FramePrefetcher::take_buffer() {
   return b;
 }
 
-void FramePrefetcher::work_on(Slot& slot, ZstdDecompressor& z,
-                              std::unique_lock<std::mutex>& lock) {
+void FramePrefetcher::work_on(Slot& slot, ZstdDecompressor& z, std::unique_lock<std::mutex>& lock) {
   slot.state = State::Working;
   std::vector<std::byte> bytes = std::move(slot.bytes);
   const std::size_t frame = slot.frame;
@@ -68,13 +69,20 @@ void FramePrefetcher::run(ZstdDecompressor z) {
 Result<std::span<const std::byte>> FramePrefetcher::get(std::size_t i) {
   if (i == current_frame_) return std::span<const std::byte>(current_);
   const std::size_t frames = reader_.table().frame_count();
+  // Read ahead only once the reader moves on to the next frame: a seek reads
+  // one frame, and decompressing more for it is wasted work.
+  const bool sequential = current_frame_ != SIZE_MAX && i == current_frame_ + 1;
+  const std::size_t ahead = sequential ? ahead_ : 0;
+  if (ahead > 0 && !worker_.joinable()) {
+    if (auto st = start_worker(); !st) return std::move(st).error();
+  }
   std::unique_lock lock(mu_);
   if (!current_.empty() || current_.capacity() > 0) free_.push_back(std::move(current_));
   current_frame_ = SIZE_MAX;
   // Frames outside [i, i + ahead] are of no more use (the reader jumped):
   // recycle them unless a thread is still decompressing them.
   for (auto it = slots_.begin(); it != slots_.end();) {
-    if (it->state != State::Working && (it->frame < i || it->frame > i + ahead_)) {
+    if (it->state != State::Working && (it->frame < i || it->frame > i + ahead)) {
       free_.push_back(std::move(it->bytes));
       it = slots_.erase(it);
     } else {
@@ -86,7 +94,7 @@ Result<std::span<const std::byte>> FramePrefetcher::get(std::size_t i) {
   };
   // Queue the frames after i before working, so the background thread starts
   // on them while this thread handles frame i.
-  for (std::size_t j = i + 1; ahead_ > 0 && j <= i + ahead_ && j < frames; ++j) {
+  for (std::size_t j = i + 1; j <= i + ahead && j < frames; ++j) {
     if (find(j) == slots_.end()) slots_.push_back(Slot{j, State::Queued, take_buffer(), {}});
   }
   cv_.notify_all();

@@ -1,6 +1,7 @@
 #pragma once
-// Hands out the decompressed frames of a seekable file to one reader, and
-// decompresses the next frames ahead of it: a background thread takes queued
+// Hands out the decompressed frames of a seekable file to one reader, and,
+// once the reader goes from one frame to the next, decompresses the frames
+// after it ahead of time: a background thread (started then) takes queued
 // frames, and the reader itself takes a queued frame instead of waiting idle
 // while the thread is busy with the one it needs, so sequential reads use two
 // cores. Buffers are recycled: after warm-up no frame allocates.
@@ -30,7 +31,8 @@ class FramePrefetcher {
   FramePrefetcher& operator=(const FramePrefetcher&) = delete;
 
   // Frame `i`, decompressed and verified. The span stays valid until the
-  // next call. Queues frames i+1 .. i+ahead.
+  // next call. If the previous call asked for frame i-1, queues frames
+  // i+1 .. i+ahead.
   Result<std::span<const std::byte>> get(std::size_t i);
 
  private:
@@ -42,8 +44,8 @@ class FramePrefetcher {
     Status status;
   };
 
-  FramePrefetcher(const SeekableReader& reader, std::size_t ahead, ZstdDecompressor mine,
-                  ZstdDecompressor worker);
+  FramePrefetcher(const SeekableReader& reader, std::size_t ahead, ZstdDecompressor mine);
+  Status start_worker();
   void run(ZstdDecompressor z);
   // Decompresses a Working slot outside the lock, then marks it Ready.
   void work_on(Slot& slot, ZstdDecompressor& z, std::unique_lock<std::mutex>& lock);
@@ -57,9 +59,9 @@ class FramePrefetcher {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::list<Slot> slots_;                    // guarded by mu_; nodes are stable
+  std::list<Slot> slots_;                     // guarded by mu_; nodes are stable
   std::vector<std::vector<std::byte>> free_;  // guarded by mu_
-  bool stop_ = false;                        // guarded by mu_
+  bool stop_ = false;                         // guarded by mu_
   std::thread worker_;
 };
 

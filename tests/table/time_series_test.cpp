@@ -58,8 +58,9 @@ class TimeSeriesTest : public TempDirTest {
   }
   void check_seeks(const std::vector<Written>& all, const std::string& what) {
     ASSERT_OK_AND_ASSIGN(auto reader, TimeSeriesReader::open(dir()));
-    std::vector<std::uint64_t> targets = {0, all.front().ts - 1, all.front().ts, all.back().ts,
-                                          all.back().ts + 1, UINT64_MAX, INT64_MAX};
+    std::vector<std::uint64_t> targets = {
+        0,          all.front().ts - 1, all.front().ts, all.back().ts, all.back().ts + 1,
+        UINT64_MAX, INT64_MAX};
     for (const auto& w : all) {
       if (w.seq % 7 == 0) {
         targets.push_back(w.ts);
@@ -79,8 +80,8 @@ class TimeSeriesTest : public TempDirTest {
       }
       EXPECT_EQ(result, target < all.front().ts ? SeekResult::BeforeStart : SeekResult::Found)
           << what << " target " << target;
-      ASSERT_EQ(step, Step::Record) << what << " target " << target << ": "
-                                    << reader.status().error().to_string();
+      ASSERT_EQ(step, Step::Record)
+          << what << " target " << target << ": " << reader.status().error().to_string();
       EXPECT_EQ(v.seq, all[want].seq) << what << " target " << target;
       EXPECT_EQ(v.timestamp_ns, all[want].ts);
     }
@@ -110,9 +111,11 @@ TEST_F(TimeSeriesTest, SeeksMatchABruteForceScanHotColdAndMixed) {
   ASSERT_OK_AND_ASSIGN(auto segments, list_segments(dir()));
   SegmentCompressionOptions c;
   c.seekable.block_size = 4096;
-  for (std::size_t i = 0; i < segments.size(); i += 2) ASSERT_OK(compress_segment(dir(), segments[i].id, c));
+  for (std::size_t i = 0; i < segments.size(); i += 2)
+    ASSERT_OK(compress_segment(dir(), segments[i].id, c));
   check_seeks(all, "mixed");
-  for (std::size_t i = 1; i < segments.size(); i += 2) ASSERT_OK(compress_segment(dir(), segments[i].id, c));
+  for (std::size_t i = 1; i < segments.size(); i += 2)
+    ASSERT_OK(compress_segment(dir(), segments[i].id, c));
   check_seeks(all, "cold");
 }
 
@@ -240,6 +243,81 @@ TEST_F(TimeSeriesTest, LiveSegmentIsSeekedByScanning) {
   ASSERT_OK(w.append(1, 6000, {}));
   ASSERT_EQ(reader.next(v), Step::Record);  // tails from the end
   EXPECT_EQ(v.timestamp_ns, 6000u);
+}
+
+// The reader keeps its listing and segment summaries between seeks; a seek
+// past what it knows lists the directory again and finds segments written
+// since.
+TEST_F(TimeSeriesTest, SeeksFindSegmentsWrittenAfterTheReaderCachedItsListing) {
+  ASSERT_OK_AND_ASSIGN(auto w, TimeSeriesWriter::open(dir(), opts()));
+  std::vector<Written> all;
+  auto append = [&](std::uint64_t n) {
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const std::uint64_t ts = 1000 + all.size() * 10;
+      ASSERT_OK_AND_ASSIGN(auto seq, w.append(1, ts, std::vector<std::byte>(60)));
+      all.push_back({seq, ts});
+    }
+  };
+  append(200);
+  ASSERT_OK_AND_ASSIGN(auto reader, TimeSeriesReader::open(dir()));
+  ASSERT_OK_AND_ASSIGN(auto r, reader.seek_timestamp(all[50].ts));
+  EXPECT_EQ(r, SeekResult::Found);
+  append(400);  // several more segments
+  ASSERT_OK_AND_ASSIGN(auto listed, list_segments(dir()));
+  ASSERT_GE(listed.size(), 5u);
+  for (const std::size_t want :
+       {std::size_t{550}, std::size_t{60}, std::size_t{420}, std::size_t{599}}) {
+    ASSERT_OK_AND_ASSIGN(r, reader.seek_timestamp(all[want].ts));
+    EXPECT_EQ(r, SeekResult::Found);
+    RecordView v;
+    ASSERT_EQ(reader.next(v), Step::Record);
+    EXPECT_EQ(v.seq, all[want].seq);
+  }
+  ASSERT_OK_AND_ASSIGN(r, reader.seek_timestamp(all.back().ts + 1));
+  EXPECT_EQ(r, SeekResult::EndOfLog);
+  append(1);
+  RecordView v;
+  ASSERT_EQ(reader.next(v), Step::Record);
+  EXPECT_EQ(v.seq, all.back().seq);
+}
+
+// A partition deleted under a reader (retention): what the reader holds
+// stays readable, and a seek beyond it is a clear NotFound, not stale data.
+TEST_F(TimeSeriesTest, SeekBeyondWhatTheReaderHoldsAfterThePartitionIsDeletedIsNotFound) {
+  const auto all = write(300, 4);
+  ASSERT_OK_AND_ASSIGN(auto segments, list_segments(dir()));
+  ASSERT_GE(segments.size(), 3u);
+  ASSERT_OK_AND_ASSIGN(auto reader, TimeSeriesReader::open(dir()));
+  ASSERT_OK_AND_ASSIGN(auto r, reader.seek_timestamp(all[5].ts));
+  ASSERT_EQ(r, SeekResult::Found);
+  std::filesystem::remove_all(dir());
+  RecordView v;
+  ASSERT_EQ(reader.next(v), Step::Record);
+  EXPECT_EQ(v.seq, all[first_at_or_after(all, all[5].ts)].seq);
+  EXPECT_ERROR(reader.seek_timestamp(all.back().ts), Errc::NotFound);
+}
+
+// A seek that runs into damage in the segment the reader is in reports it
+// and leaves the reader where it was.
+TEST_F(TimeSeriesTest, DamageFoundBySeekingInTheCurrentSegmentLeavesTheReaderInPlace) {
+  const auto all = write(300, 4);
+  ASSERT_OK_AND_ASSIGN(auto segments, list_segments(dir()));
+  std::filesystem::remove(segment_index_path(dir(), segments[0].id));  // scan from the start
+  ASSERT_OK_AND_ASSIGN(auto reader, TimeSeriesReader::open(dir()));
+  RecordView v;
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(reader.next(v), Step::Record);
+  // Damage the payload of record 10, in segment 0.
+  std::uint64_t offset = kSegmentHeaderSize;
+  ASSERT_OK_AND_ASSIGN(auto probe, LogReader::open(dir()));
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(probe.next(v), Step::Record);
+    offset = probe.cursor().offset();
+  }
+  test::flip_bit(segment_path(dir(), segments[0].id), offset + kRecordHeaderSize, 0);
+  auto r = reader.seek_timestamp(all[12].ts);
+  EXPECT_ERROR(r, Errc::Corruption);
+  ASSERT_EQ(reader.next(v), Step::Record);
+  EXPECT_EQ(v.seq, 3u);
 }
 
 // A record appended after the seek scanned the live segment but before the

@@ -50,14 +50,16 @@ class ColdSegment final : public SegmentSource {
   Result<SegmentWindow> window(std::uint64_t offset, std::size_t len) override;
 
   // Random access to the decompressed bytes.
-  Status read_at(std::uint64_t offset, std::span<std::byte> out) { return reader_.read_at(offset, out); }
+  Status read_at(std::uint64_t offset, std::span<std::byte> out) {
+    return reader_.read_at(offset, out);
+  }
   const SeekableReader& seekable() const noexcept { return reader_; }
 
  private:
-  ColdSegment(SeekableReader reader, std::uint64_t id, const SegmentHeader& header);
+  ColdSegment(SeekableReader reader, std::uint64_t id);
   SeekableReader reader_;
   std::uint64_t id_;
-  SegmentHeader header_;
+  SegmentHeader header_{};  // validated by open()
   std::unique_ptr<detail::FramePrefetcher> frames_;
   std::vector<std::byte> stitch_;
 };

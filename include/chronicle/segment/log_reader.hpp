@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <chronicle/core/error.hpp>
 #include <chronicle/segment/record_view.hpp>
@@ -56,9 +57,10 @@ class LogReader {
 
   // Continues from `cursor`, a cursor over one of this log's segments (as
   // left by a search that scanned it), without opening the segment again.
-  void adopt(SegmentCursor cursor) noexcept {
-    cursor_ = std::move(cursor);
+  // Returns the cursor it replaces, so that its segment can be reused.
+  SegmentCursor adopt(SegmentCursor cursor) noexcept {
     status_ = Status();
+    return std::exchange(cursor_, std::move(cursor));
   }
 
   // The opener this reader uses.
@@ -68,6 +70,8 @@ class LogReader {
   const Status& status() const noexcept { return status_; }
   // Sequence number of the record next() will return.
   std::uint64_t next_seq() const noexcept { return cursor_.next_seq(); }
+  // Where the reader is: its segment (none before the first) and offset.
+  const SegmentCursor& cursor() const noexcept { return cursor_; }
   // Id of the segment the reader is in, if it has opened one.
   std::optional<std::uint64_t> segment_id() const noexcept;
   const std::string& dir() const noexcept { return dir_; }

@@ -50,6 +50,11 @@ class SegmentCursor {
   std::uint64_t next_seq() const noexcept { return next_seq_; }
   const SegmentSource* source() const noexcept { return source_.get(); }
   SegmentSource* source() noexcept { return source_.get(); }
+  // Gives up the segment (for another cursor); this cursor is then empty.
+  std::unique_ptr<SegmentSource> release_source() noexcept {
+    window_ = SegmentWindow();
+    return std::move(source_);
+  }
   // The damage found, after CursorStep::Failed.
   const Error& error() const noexcept { return error_; }
 

@@ -5,22 +5,31 @@
 //
 // seek_timestamp(ts) positions the reader at the first record, in sequence
 // order, whose timestamp is >= ts; equal timestamps are never skipped. It
-// skips whole segments by the min/max timestamps in their index files
-// without opening them, binary-searches the index of the segment that holds
-// the answer, and scans at most `index_stride` records. A missing, damaged or
-// lying index only makes it scan more: every index entry is checked against
-// the record it points to.
+// finds the segment that holds the answer by the min/max timestamps in the
+// segments' index files, without opening the others, binary-searches that
+// segment's index, and scans at most `index_stride` records. A missing,
+// damaged or lying index only makes it scan more: every index entry is
+// checked against the record it points to.
+//
+// What a seek learns is kept for the next ones: the summaries of the sealed
+// segments (they never change), the directory listing as long as the answer
+// lies among sealed segments, and the last few segments opened (their
+// mappings, or their cold seek tables and header). A seek that needs the live
+// end of the log always lists the directory again. Like any reader, it
+// follows one log: if the partition is deleted under it, the segments it
+// holds stay readable and a seek beyond them is NotFound.
 //
 // Thread safety: one thread per reader.
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <chronicle/core/error.hpp>
 #include <chronicle/segment/log_reader.hpp>
+#include <chronicle/segment/segment_source_cache.hpp>
 #include <chronicle/table/read_observer.hpp>
 #include <chronicle/table/segment_index.hpp>
 
@@ -61,24 +70,48 @@ class TimeSeriesReader {
  private:
   // What seek_timestamp knows about a segment without scanning it.
   struct Summary {
-    bool sealed = false;        // false: the live segment (or unknown): scan it
+    bool sealed = false;  // false: the live segment (or unknown): scan it
     std::uint64_t record_count = 0;
     std::uint64_t min_ts = 0;
     std::uint64_t max_ts = 0;
     std::optional<SegmentIndex> index;  // present, readable and ordered
   };
+  // A sealed segment of the last listing, with the greatest timestamp of it
+  // and of every segment before it (nondecreasing, so binary-searchable).
+  struct SealedSegment {
+    std::uint64_t id;
+    std::shared_ptr<const Summary> summary;
+    bool records_through;          // this segment or an earlier one holds a record
+    std::uint64_t max_ts_through;  // the greatest timestamp among those records
+    bool covers(std::uint64_t ts) const noexcept { return records_through && max_ts_through >= ts; }
+  };
+  enum class Listing : bool { Cached, Fresh };
+
   TimeSeriesReader(LogReader log, std::unique_ptr<SegmentOpener> opener);
-  // Shared, not copied: a sealed segment's summary holds its whole index, and
-  // a seek looks at the summary of every segment before its target.
+  Result<SeekResult> seek_with(Listing listing, std::uint64_t ts);
+  Status relist();
+  // Summarizes listed segments into sealed_ until one covers ts or one is
+  // not sealed.
+  Status extend_sealed(std::uint64_t ts);
+  // Timestamp of the first record in sealed_, if any holds one.
+  std::optional<std::uint64_t> first_sealed_ts() const noexcept;
+  // Shared, not copied: a sealed segment's summary holds its whole index.
   Result<std::shared_ptr<const Summary>> summarize(std::uint64_t id);
   // Positions at the first record >= ts in segment `id`; if there is none,
   // at the end of the segment's records as scanned, and returns false.
   Result<bool> seek_in_segment(std::uint64_t id, const Summary& summary, std::uint64_t ts,
                                std::optional<std::uint64_t>* first_ts);
+  // A cursor at the start of segment `id`: the reader's current segment, a
+  // cached one, or a fresh open.
+  Result<SegmentCursor> cursor_at_start(std::uint64_t id);
 
   std::unique_ptr<SegmentOpener> opener_;  // stable address: log_ points to it
   LogReader log_;
-  std::map<std::uint64_t, std::shared_ptr<const Summary>> sealed_summaries_;  // sealed segments never change
+  std::vector<std::uint64_t> listed_;  // segment ids of the last listing
+  std::vector<SealedSegment> sealed_;  // listed_'s leading sealed segments, as far as needed
+  // Enough hot segments for a partition of about a GiB at the default
+  // segment size; cold ones cost memory, so only a couple.
+  SegmentSourceCache sources_{16, 2};
 };
 
 }  // namespace chronicle
