@@ -59,6 +59,12 @@ Result<std::unique_ptr<ColdSegment>> ColdSegment::open(FileSystem& fs, const std
   return seg;
 }
 
+void ColdSegment::trim() noexcept {
+  frames_->trim();
+  reader_.trim();
+  stitch_ = {};
+}
+
 Result<SegmentWindow> ColdSegment::window(std::uint64_t offset, std::size_t len) {
   const SeekTable& table = reader_.table();
   const std::uint64_t size = reader_.size();

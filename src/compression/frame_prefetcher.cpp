@@ -66,6 +66,16 @@ void FramePrefetcher::run(ZstdDecompressor z) {
   }
 }
 
+void FramePrefetcher::trim() noexcept {
+  std::lock_guard lock(mu_);
+  current_ = {};
+  current_frame_ = SIZE_MAX;
+  free_.clear();
+  for (auto it = slots_.begin(); it != slots_.end();) {
+    it = it->state == State::Working ? std::next(it) : slots_.erase(it);
+  }
+}
+
 Result<std::span<const std::byte>> FramePrefetcher::get(std::size_t i) {
   if (i == current_frame_) return std::span<const std::byte>(current_);
   const std::size_t frames = reader_.table().frame_count();

@@ -34,6 +34,8 @@ class FramePrefetcher {
   // next call. If the previous call asked for frame i-1, queues frames
   // i+1 .. i+ahead.
   Result<std::span<const std::byte>> get(std::size_t i);
+  // Frees every decompressed frame but one the thread is working on.
+  void trim() noexcept;
 
  private:
   enum class State { Queued, Working, Ready };

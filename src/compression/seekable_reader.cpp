@@ -43,6 +43,10 @@ const SeekTable& SeekableReader::table() const noexcept { return file_->table; }
 std::uint64_t SeekableReader::file_size() const noexcept { return file_->map.size(); }
 std::uint64_t SeekableReader::max_frame_size() const noexcept { return file_->max_frame; }
 
+void SeekableReader::trim() noexcept {
+  for (Cache::Slot& slot : cache_->slots) slot = Cache::Slot();
+}
+
 Result<SeekableReader> SeekableReader::open(FileSystem& fs, const std::string& path) {
   auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
   if (!fd) return std::move(fd).error();

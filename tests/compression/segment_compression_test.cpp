@@ -1,3 +1,4 @@
+#include <chronicle/compression/cold_segment.hpp>
 #include <chronicle/compression/segment_compression.hpp>
 #include <chronicle/compression/unified_segment_reader.hpp>
 #include <chronicle/segment/segment_store.hpp>
@@ -273,6 +274,35 @@ TEST_F(SegmentCompressionTest, ReadAtAndRecordsAreTheSameForBothTiers) {
   EXPECT_EQ(cold_seqs, hot_seqs);
   std::vector<std::byte> past(2);
   EXPECT_ERROR(cold_reader.read_at(used - 1, past), Errc::InvalidArgument);
+}
+
+// A cold segment set aside in a reader's cache is trimmed of its frames;
+// reading it again, from anywhere, decompresses what it needs and gives the
+// same records, with read-ahead or without.
+TEST_F(SegmentCompressionTest, ATrimmedColdSegmentReadsTheSameRecordsAgain) {
+  write_log(150);
+  ASSERT_OK(compress_segment(dir(), 0, opts(4096)));
+  for (const std::size_t ahead : {std::size_t{0}, std::size_t{2}}) {
+    ASSERT_OK_AND_ASSIGN(auto cold_segment,
+                         ColdSegment::open(FileSystem::system(), cold(0), 0, ColdReadOptions{ahead}));
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> first;  // offset, seq
+    SegmentCursor cursor(std::move(cold_segment));
+    RecordView v;
+    while (cursor.next(v) == CursorStep::Record) first.emplace_back(cursor.offset(), v.seq);
+    ASSERT_GT(first.size(), 10u);
+    std::unique_ptr<SegmentSource> source = cursor.release_source();
+    for (std::size_t from : {first.size() / 2, std::size_t{0}, first.size() - 1}) {
+      source->trim();
+      const std::uint64_t offset = from == 0 ? kSegmentHeaderSize : first[from - 1].first;
+      SegmentCursor again(std::move(source), offset, first[from].second);
+      for (std::size_t i = from; i < first.size(); ++i) {
+        ASSERT_EQ(again.next(v), CursorStep::Record) << "ahead " << ahead << " from " << from;
+        EXPECT_EQ(v.seq, first[i].second);
+      }
+      EXPECT_EQ(again.next(v), CursorStep::EndOfSegment);
+      source = again.release_source();
+    }
+  }
 }
 
 TEST_F(SegmentCompressionTest, OpenerFallsBackWhenTheHotFileVanishes) {

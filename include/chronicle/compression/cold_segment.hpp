@@ -48,6 +48,7 @@ class ColdSegment final : public SegmentSource {
   SegmentHeader header() const noexcept override { return header_; }
   std::uint64_t size() const noexcept override { return reader_.size(); }
   Result<SegmentWindow> window(std::uint64_t offset, std::size_t len) override;
+  void trim() noexcept override;
 
   // Random access to the decompressed bytes.
   Status read_at(std::uint64_t offset, std::span<std::byte> out) {

@@ -50,6 +50,8 @@ class SeekableReader {
   // frames if needed. A range past the end is InvalidArgument. Keeps the last
   // few frames decompressed, so nearby reads do not decompress again.
   Status read_at(std::uint64_t offset, std::span<std::byte> out);
+  // Frees the frames read_at() keeps.
+  void trim() noexcept;
 
  private:
   struct File;

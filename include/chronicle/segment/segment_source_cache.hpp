@@ -2,8 +2,9 @@
 // The segments a reader opened recently and set aside, so that a seek that
 // comes back to one does not open and map (or decompress the header of) the
 // segment again. Least recently set aside evicted first, with a separate
-// bound per tier: a hot segment costs address space only, a cold one holds
-// decompressed frames and decompression contexts (a few MiB).
+// bound per tier: a hot segment costs address space only; a cold one, trimmed
+// of its decompressed frames, still holds its seek table and two
+// decompression contexts (about 200 KiB).
 //
 // A cached hot segment keeps its mapping, and so its disk blocks, after the
 // lifecycle replaces it by its cold form: the bound limits that too.
@@ -35,10 +36,11 @@ class SegmentSourceCache {
     return source;
   }
 
-  // Sets `source` aside (null is ignored), evicting the oldest of its tier
-  // when that tier is full.
+  // Sets `source` aside, trimmed (null is ignored), evicting the oldest of
+  // its tier when that tier is full.
   void put(std::unique_ptr<SegmentSource> source) {
     if (!source) return;
+    source->trim();
     const SegmentTier tier = source->tier();
     const std::size_t capacity = tier == SegmentTier::Hot ? hot_capacity_ : cold_capacity_;
     if (capacity == 0) return;

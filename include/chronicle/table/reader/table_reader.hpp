@@ -56,11 +56,17 @@ class TableReader {
 
  private:
   enum class State : std::uint8_t { Head, Idle, Done };
-  // Reads partition i's next record in range into heads_[i].
-  void advance(std::size_t i) noexcept;
-  bool heap_less(std::size_t a, std::size_t b) const noexcept;  // a after b in the min-heap
+  struct HeapEntry {
+    std::uint64_t ts;  // of heads_[partition], kept here for cache-friendly compares
+    std::size_t partition;
+    bool after(const HeapEntry& other) const noexcept;  // later in the merge order
+  };
+  // Reads partition i's next record in range into heads_[i], and pushes it
+  // onto the heap if `push_head`.
+  void advance(std::size_t i, bool push_head) noexcept;
   void push(std::size_t i);
-  std::size_t pop();
+  void sift_down_top() noexcept;
+  void replace_top(std::size_t i) noexcept;
   Step next_merged(TableRecord& out) noexcept;
   Step next_sequential(TableRecord& out) noexcept;
 
@@ -71,8 +77,8 @@ class TableReader {
   TimestampOrder order_;
   std::vector<RecordView> heads_;
   std::vector<State> state_;
-  std::vector<std::size_t> heap_;
-  std::optional<std::size_t> consumed_;  // whose head the caller holds
+  std::vector<HeapEntry> heap_;  // TimestampOrder: the partitions with a head, a min-heap
+  std::optional<std::size_t> consumed_;  // whose head the caller holds (the heap's top)
   std::size_t sequential_ = 0;           // PartitionOrder: the partition being read
   Status status_;
 };

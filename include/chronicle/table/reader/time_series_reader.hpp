@@ -109,9 +109,9 @@ class TimeSeriesReader {
   LogReader log_;
   std::vector<std::uint64_t> listed_;  // segment ids of the last listing
   std::vector<SealedSegment> sealed_;  // listed_'s leading sealed segments, as far as needed
-  // Enough hot segments for a partition of about a GiB at the default
-  // segment size; cold ones cost memory, so only a couple.
-  SegmentSourceCache sources_{16, 2};
+  // Enough segments for a partition of about a GiB at the default segment
+  // size; the cold ones cost about 3 MiB in all.
+  SegmentSourceCache sources_{16, 16};
 };
 
 }  // namespace chronicle
