@@ -74,7 +74,17 @@ bool LogReader::enter_or_report_gap(std::uint64_t missing, std::uint64_t expecte
                                  [&](const SegmentEntry& e) { return e.id > missing; });
   if (!later) return false;
   if (enter_segment(missing, expected_base_seq)) return true;
-  if (status_) {
+  if (!status_) return false;
+  // Retention deletes segments from the front only. If nothing before
+  // `missing` is left either, this reader fell behind it: the records are
+  // gone on purpose, not damaged.
+  auto now = list_segments(dir_);
+  if (now && !now->empty() && now->front().id > missing) {
+    status_ = file_error(Errc::NotFound, segment_path(dir_, missing),
+                         "records from seq {} on were deleted (retention) while this reader was "
+                         "behind them: the log now starts at segment {}",
+                         expected_base_seq, now->front().id);
+  } else {
     status_ = file_error(Errc::Corruption, segment_path(dir_, missing),
                          "segment file missing: the log holds segment {} before it and a later "
                          "segment after it (expected base_seq {})",

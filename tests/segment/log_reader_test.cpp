@@ -315,6 +315,26 @@ TEST_F(LogReaderTest, AMissingSegmentInTheMiddleIsCorruptionNotTheEnd) {
       << got.status.error().message();
 }
 
+// Retention deletes from the front. A reader still in a deleted segment
+// (its mapping holds it) that finds the next one deleted too fell behind:
+// NotFound saying so, not Corruption.
+TEST_F(LogReaderTest, AReaderThatFellBehindRetentionGetsNotFoundNotCorruption) {
+  write_log(300);
+  ASSERT_OK_AND_ASSIGN(auto reader, LogReader::open(dir()));
+  RecordView v;
+  ASSERT_EQ(reader.next(v), Step::Record);
+  ASSERT_EQ(reader.segment_id(), std::optional<std::uint64_t>(0));
+  ASSERT_EQ(::unlink(segment_path(dir(), 0).c_str()), 0);
+  ASSERT_EQ(::unlink(segment_path(dir(), 1).c_str()), 0);
+  Step step;
+  while ((step = reader.next(v)) == Step::Record) {
+  }
+  EXPECT_EQ(step, Step::Failed);
+  EXPECT_EQ(reader.status().error().code(), Errc::NotFound);
+  EXPECT_NE(reader.status().error().message().find("deleted (retention)"), std::string::npos)
+      << reader.status().error().message();
+}
+
 TEST_F(LogReaderTest, NextSegmentNotContinuingTheSequenceIsCorruption) {
   write_log(300);
   auto bytes = test::read_file(segment_path(dir(), 1));
