@@ -7,6 +7,7 @@
 //
 //   cmake --build --preset fuzz --target fuzz_seeds && build/fuzz/tests/fuzz/fuzz_seeds .
 #include <chronicle/compression/zstd_codec.hpp>
+#include <chronicle/core/checksum.hpp>
 #include <chronicle/ipc/v1/v1_format.hpp>
 #include <chronicle/lifecycle/access_tracker.hpp>
 #include <chronicle/table/partition/partition_path.hpp>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -177,6 +179,13 @@ void access_file() {
     }
     write("access_file", name, read(dir / ".access"));
   }
+  // Regression: ids out of order under a valid checksum
+  // (LifecycleTest.AnAccessFileWithIdsOutOfOrderIsCorrupt).
+  Bytes bytes = read(g_scratch / "repeated-reads/.access");
+  std::swap_ranges(bytes.begin() + 16, bytes.begin() + 24, bytes.begin() + 40);
+  const std::uint64_t sum = xxh64(bytes.data(), bytes.size() - 8);
+  std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+  write("access_file", "ids-out-of-order", bytes);
 }
 
 // Paths as partition_path() writes them, for each scheme of fuzz_schemes.hpp
@@ -291,6 +300,16 @@ void v1_log() {
   const fs::path day = v / "table/channel=101/date=2026-01-27";
   const Bytes hot = read(day / "000000000.q");
   write("v1_log", "hot-with-index", container(0, {hot, read(day / "000000000.idx")}));
+  // Regression: an index whose maximum timestamp was lowered to its last
+  // entry's (V1SeekIndexFallbackTest.SeekIndexThatUnderstatesItsMaximumIsNotTrusted).
+  Bytes index = read(day / "000000000.idx");
+  ipc::v1::SeekIndexHeader h;
+  std::memcpy(&h, index.data(), sizeof h);
+  std::memcpy(index.data() + offsetof(ipc::v1::SeekIndexHeader, max_timestamp_ns),
+              index.data() + sizeof h + (h.entry_count - 1) * sizeof(ipc::v1::SeekIndexEntry) +
+                  offsetof(ipc::v1::SeekIndexEntry, timestamp_ns),
+              8);
+  write("v1_log", "hot-index-max-lowered", container(0, {hot, index}));
   const Bytes head = prefix(hot, 16 << 10);
   write("v1_log", "hot-prefix", container(0, {head, {}}));
   write("v1_log", "cold-3-frames",
