@@ -45,24 +45,28 @@ void check_time(std::string_view text) {
 }
 
 const PartitionScheme& where_scheme() {
-  static const PartitionScheme scheme =
-      PartitionScheme::create({{"symbol", KeyType::String, 0},
-                               {"date", KeyType::Date, 0},
-                               {"shard", KeyType::Int, 0},
-                               {"hour", KeyType::Hour, 60},
-                               {"minute", KeyType::Minute, 0}})
-          .value();
+  static const PartitionScheme scheme = PartitionScheme::create({{"symbol", KeyType::String, 0},
+                                                                 {"date", KeyType::Date, 0},
+                                                                 {"shard", KeyType::Int, 0},
+                                                                 {"hour", KeyType::Hour, 60},
+                                                                 {"minute", KeyType::Minute, 0}})
+                                            .value();
   return scheme;
 }
 
 // A value of each key type, for keys no clause names.
 PartitionValue any_value(KeyType type) {
   switch (type) {
-    case KeyType::String: return PartitionValue(std::string());
-    case KeyType::Int: return PartitionValue(std::int64_t{0});
-    case KeyType::Date: return PartitionValue(Date{0});
-    case KeyType::Hour: return PartitionValue(Hour{0});
-    case KeyType::Minute: return PartitionValue(Minute{0});
+    case KeyType::String:
+      return PartitionValue(std::string());
+    case KeyType::Int:
+      return PartitionValue(std::int64_t{0});
+    case KeyType::Date:
+      return PartitionValue(Date{0});
+    case KeyType::Hour:
+      return PartitionValue(Hour{0});
+    case KeyType::Minute:
+      return PartitionValue(Minute{0});
   }
   return PartitionValue();
 }
@@ -108,12 +112,18 @@ void check_where(std::string_view text) {
 std::string policy_text(const CompressionPolicy& p) {
   using Kind = CompressionPolicy::Kind;
   switch (p.kind()) {
-    case Kind::Never: return "never";
-    case Kind::Immediate: return "immediate";
-    case Kind::AgeAfter: return "age:" + std::to_string(p.days());
-    case Kind::IdleAfter: return "idle:" + std::to_string(p.days()) + (p.track_reads() ? ":reads" : "");
-    case Kind::SizeThreshold: return "size:" + std::to_string(p.bytes());
-    case Kind::Custom: break;
+    case Kind::Never:
+      return "never";
+    case Kind::Immediate:
+      return "immediate";
+    case Kind::AgeAfter:
+      return "age:" + std::to_string(p.days());
+    case Kind::IdleAfter:
+      return "idle:" + std::to_string(p.days()) + (p.track_reads() ? ":reads" : "");
+    case Kind::SizeThreshold:
+      return "size:" + std::to_string(p.bytes());
+    case Kind::Custom:
+      break;
   }
   return "custom";
 }
@@ -135,9 +145,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
   switch (data[0] % 3) {
-    case 0: check_time(text); break;
-    case 1: check_where(text); break;
-    default: check_policy(text); break;
+    case 0:
+      check_time(text);
+      break;
+    case 1:
+      check_where(text);
+      break;
+    default:
+      check_policy(text);
+      break;
   }
   return 0;
 }

@@ -8,12 +8,12 @@
 
 #include <chronicle/core/error.hpp>
 
-#define CHRONICLE_FUZZ_CHECK(cond)                                                   \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
+#define CHRONICLE_FUZZ_CHECK(cond)                                                       \
+  do {                                                                                   \
+    if (!(cond)) {                                                                       \
       std::fprintf(stderr, "%s:%d: fuzz check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                  \
-    }                                                                                \
+      std::abort();                                                                      \
+    }                                                                                    \
   } while (false)
 
 namespace chronicle::fuzz {

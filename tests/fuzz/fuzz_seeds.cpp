@@ -3,7 +3,8 @@
 // policies and access files as the library writes them, partition paths as
 // partition_path() spells them, the examples of docs/CLI.md, and v1 logs
 // built from the vectors in tests/data/chronicle-rs-v1/. Every seed is at
-// most about 64 KiB.
+// most about 64 KiB. Runs give the same files but for the created_ns of the
+// _table.json seeds (Table::create reads the clock).
 //
 //   cmake --build --preset fuzz --target fuzz_seeds && build/fuzz/tests/fuzz/fuzz_seeds .
 #include <chronicle/compression/zstd_codec.hpp>
@@ -51,7 +52,8 @@ void write(const std::string& corpus, const std::string& name, const Bytes& byte
   const fs::path dir = g_source / "tests/fuzz/corpus" / corpus;
   fs::create_directories(dir);
   std::ofstream(dir / name, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
   std::printf("%s/%s: %zu bytes\n", corpus.c_str(), name.c_str(), bytes.size());
 }
 
@@ -103,7 +105,8 @@ void table_metadata() {
       {"symbol-hour-idle-reads",
        {{"symbol", KeyType::String, 0}, {"hour", KeyType::Hour, 330}},
        hour_config},
-      {"channel-minute-size", {{"channel", KeyType::Int, 0}, {"minute", KeyType::Minute, -240}},
+      {"channel-minute-size",
+       {{"channel", KeyType::Int, 0}, {"minute", KeyType::Minute, -240}},
        minute_config},
       {"date-age", {{"date", KeyType::Date, -600}}, date_config},
       {"three-keys-immediate",
@@ -126,7 +129,8 @@ void policy_json() {
       {"idle-after-reads", CompressionPolicy::idle_after(36'500, true)},
       {"size-threshold", CompressionPolicy::size_threshold(1ull << 40)},
   };
-  for (const auto& [name, policy] : policies) write_text("policy_json", name, policy.to_json().value());
+  for (const auto& [name, policy] : policies)
+    write_text("policy_json", name, policy.to_json().value());
 }
 
 // The vector's metadata.json, and the other key types and timezones the
@@ -145,11 +149,13 @@ void v1_table() {
     ]
   }
 })");
-  write_text("v1_table", "date-new-york",
-             R"({"version":1,"created_at":0,"scheme":{"keys":[{"type":"String","name":"venue"},)"
-             R"({"type":"Date","name":"date","format":"YYYY-MM-DD","timezone":"America/New_York"}]}})");
+  write_text(
+      "v1_table", "date-new-york",
+      R"({"version":1,"created_at":0,"scheme":{"keys":[{"type":"String","name":"venue"},)"
+      R"({"type":"Date","name":"date","format":"YYYY-MM-DD","timezone":"America/New_York"}]}})");
   write_text("v1_table", "date-null-timezone",
-             R"({"version":1,"created_at":1,"scheme":{"keys":[{"type":"Date","name":"d","timezone":null}]}})");
+             R"({"version":1,"created_at":1,"scheme":{"keys":)"
+             R"([{"type":"Date","name":"d","timezone":null}]}})");
 }
 
 // .access files as AccessTracker::flush writes them.
@@ -196,7 +202,8 @@ void partition_path() {
       {{{"venue", "XNAS"}, {"date", "2026-01-29"}},
        {{"venue", ".."}, {"date", "0001-01-01"}},
        {{"venue", "a/b=c%d e\x01\xff"}, {"date", "9999-12-31"}}},
-      {{{"symbol", "AAPL"}, {"hour", "2026-01-29T14"}}, {{"symbol", ""}, {"hour", "2024-02-29T00"}}},
+      {{{"symbol", "AAPL"}, {"hour", "2026-01-29T14"}},
+       {{"symbol", ""}, {"hour", "2024-02-29T00"}}},
       {{{"channel", "101"}, {"minute", "2026-01-29T14:03"}},
        {{"channel", "-9223372036854775808"}, {"minute", "1970-01-01T00:00"}}},
       {{{"s", ".hidden"}}, {{"s", "%41"}}},
@@ -228,9 +235,11 @@ void cli_args() {
   };
   for (const auto& [name, text] : times) write_text("cli_args", name, text, 0);
   write_text("cli_args", "where-docs", "symbol=AAPL\nsymbol=MSFT\ndate=2026-01-29", 1);
-  write_text("cli_args", "where-types", "shard=-12\nhour=2026-01-29T14\nminute=2026-01-29T14:03", 1);
+  write_text("cli_args", "where-types", "shard=-12\nhour=2026-01-29T14\nminute=2026-01-29T14:03",
+             1);
   write_text("cli_args", "where-empty-value", "symbol=", 1);
-  for (const char* policy : {"never", "immediate", "age:7", "idle:7", "idle:7:reads", "size:1048576"}) {
+  for (const char* policy :
+       {"never", "immediate", "age:7", "idle:7", "idle:7:reads", "size:1048576"}) {
     std::string name = std::string("policy-") + policy;
     std::replace(name.begin(), name.end(), ':', '-');
     write_text("cli_args", name, policy, 2);
@@ -313,11 +322,12 @@ void v1_log() {
   const Bytes head = prefix(hot, 16 << 10);
   write("v1_log", "hot-prefix", container(0, {head, {}}));
   write("v1_log", "cold-3-frames",
-        container(1, {read(v / "log_cold/000000000.q.zst.idx"), read(v / "log_cold/000000000.q.zst"),
-                      read(v / "log_cold/000000000.idx")}));
+        container(1, {read(v / "log_cold/000000000.q.zst.idx"),
+                      read(v / "log_cold/000000000.q.zst"), read(v / "log_cold/000000000.idx")}));
   write("v1_log", "cold-1-frame",
-        container(1, {read(v / "log_cold_1m/000000000.q.zst.idx"),
-                      read(v / "log_cold_1m/000000000.q.zst"), read(v / "log_cold_1m/000000000.idx")}));
+        container(
+            1, {read(v / "log_cold_1m/000000000.q.zst.idx"),
+                read(v / "log_cold_1m/000000000.q.zst"), read(v / "log_cold_1m/000000000.idx")}));
   const auto [zst, zst_index] = compress_v1(head, 4096);
   write("v1_log", "interrupted-compression", container(2, {head, zst_index, zst, {}}));
 }

@@ -65,8 +65,8 @@ std::string v1_text(const PartitionValue& v) {
 }
 
 void check_v1_value(std::string_view text) {
-  for (KeyType type : {KeyType::String, KeyType::Int, KeyType::Date, KeyType::Hour,
-                       KeyType::Minute}) {
+  for (KeyType type :
+       {KeyType::String, KeyType::Int, KeyType::Date, KeyType::Hour, KeyType::Minute}) {
     auto value = ipc::v1::parse_v1_partition_value(type, text);
     if (!value) {
       CHRONICLE_FUZZ_CHECK(fuzz::is_input_error(value.error(), Errc::InvalidArgument));

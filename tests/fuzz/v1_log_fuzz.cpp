@@ -110,8 +110,8 @@ void check_seek(ipc::v1::V1LogReader& reader, std::uint64_t ts, const std::vecto
     CHRONICLE_FUZZ_CHECK(*result == SeekResult::EndOfLog);
     return;
   }
-  CHRONICLE_FUZZ_CHECK(*result == (ts < all[0].timestamp_ns ? SeekResult::BeforeStart
-                                                            : SeekResult::Found));
+  CHRONICLE_FUZZ_CHECK(*result ==
+                       (ts < all[0].timestamp_ns ? SeekResult::BeforeStart : SeekResult::Found));
   // The reader continues with exactly the records after the one found.
   CHRONICLE_FUZZ_CHECK((Rec{v.seq, v.timestamp_ns} == all[k]));
   for (++k; k < all.size(); ++k) {

@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   CHRONICLE_FUZZ_CHECK(PartitionScheme::create(meta->scheme.keys()).has_value());
   detail::TableMetadata table{meta->scheme, TableConfig{}, meta->created_ns};
-  auto stored = detail::parse_table_metadata(detail::serialize_table_metadata(table), "_table.json");
+  auto stored =
+      detail::parse_table_metadata(detail::serialize_table_metadata(table), "_table.json");
   CHRONICLE_FUZZ_CHECK(stored.has_value());
   CHRONICLE_FUZZ_CHECK(stored->scheme == meta->scheme && stored->created_ns == meta->created_ns);
   return 0;
