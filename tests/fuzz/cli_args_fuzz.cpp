@@ -6,14 +6,16 @@
 //      digits only is that number of nanoseconds;
 //   1  --where KEY=VALUE, one clause per line, against the scheme below
 //      (parse_where_clause, where_filter): a clause splits at its first
-//      '='; a filter that is built is valid for the scheme and selects the
-//      partition holding the first value given for each key;
+//      '='; a filter that is built is valid for the scheme, selects the
+//      partition holding the first value given for each named key, and no
+//      partition whose value of a named key lies above all those given;
 //   2  --policy (parse_policy): a policy it accepts is valid and, spelled
 //      again, parses to the same policy.
 // Every refusal is InvalidArgument (a usage error), never an exception.
 #include <chronicle/table/partition/partition_values.hpp>
 
-#include <map>
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -71,6 +73,25 @@ PartitionValue any_value(KeyType type) {
   return PartitionValue();
 }
 
+// A value of the same type that orders just after `v`, or nullopt at the end
+// of the type's range.
+std::optional<PartitionValue> successor(const PartitionValue& v) {
+  switch (v.type()) {
+    case KeyType::String:
+      return PartitionValue(v.as_string() + '\0');
+    case KeyType::Int:
+      if (v.as_int() == INT64_MAX) return std::nullopt;
+      return PartitionValue(v.as_int() + 1);
+    case KeyType::Date:
+      return PartitionValue(Date{v.as_date().days + 1});
+    case KeyType::Hour:
+      return PartitionValue(Hour{v.as_hour().hours + 1});
+    case KeyType::Minute:
+      return PartitionValue(Minute{v.as_minute().minutes + 1});
+  }
+  return std::nullopt;
+}
+
 void check_where(std::string_view text) {
   const PartitionScheme& scheme = where_scheme();
   std::vector<cli::WhereClause> clauses;
@@ -92,20 +113,28 @@ void check_where(std::string_view text) {
     return;
   }
   CHRONICLE_FUZZ_CHECK(filter->validate(scheme).has_value());
-  // The partition with the first value of each named key must be selected.
-  std::map<std::string, PartitionValue> chosen;
+  // The values given per key, in scheme order.
+  std::vector<std::vector<PartitionValue>> given(scheme.size());
   for (const cli::WhereClause& c : clauses) {
-    const KeyType type = scheme.keys()[scheme.index_of(c.key).value()].type;
-    chosen.emplace(c.key, PartitionValue::parse(type, c.value).value());
+    const std::size_t i = scheme.index_of(c.key).value();
+    given[i].push_back(PartitionValue::parse(scheme.keys()[i].type, c.value).value());
   }
+  // The partition with the first value given for each named key is
+  // selected...
   std::vector<std::pair<std::string, PartitionValue>> values;
-  for (const PartitionKey& k : scheme.keys()) {
-    const auto it = chosen.find(k.name);
-    values.emplace_back(k.name, it != chosen.end() ? it->second : any_value(k.type));
+  for (std::size_t i = 0; i < scheme.size(); ++i) {
+    const PartitionKey& k = scheme.keys()[i];
+    values.emplace_back(k.name, given[i].empty() ? any_value(k.type) : given[i].front());
   }
   auto partition = PartitionValues::create(scheme, std::move(values));
   CHRONICLE_FUZZ_CHECK(partition.has_value());
   CHRONICLE_FUZZ_CHECK(filter->matches(scheme, *partition));
+  // ...and none whose value of a named key is above every value given for it.
+  for (std::size_t i = 0; i < scheme.size(); ++i) {
+    if (given[i].empty()) continue;
+    const auto other = successor(*std::max_element(given[i].begin(), given[i].end()));
+    if (other) CHRONICLE_FUZZ_CHECK(!filter->matches(scheme, partition->with(i, *other)));
+  }
 }
 
 // The --policy spelling of a policy parse_policy can return.
