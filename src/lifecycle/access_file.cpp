@@ -62,7 +62,14 @@ Result<std::map<std::uint64_t, SegmentAccess>> decode_access(std::span<const std
     std::memcpy(&id, e, 8);
     std::memcpy(&a.last_read_ns, e + 8, 8);
     std::memcpy(&a.read_count, e + 16, 8);
-    out[id] = a;
+    // encode_access writes each id once, ascending. A repeated id would
+    // otherwise silently drop one entry's reads.
+    if (!out.empty() && id <= out.rbegin()->first) {
+      return corruption(path, kHeader + i * kEntry,
+                        "access file entry {} is for segment {} after segment {}: ids must ascend",
+                        i, id, out.rbegin()->first);
+    }
+    out.emplace_hint(out.end(), id, a);
   }
   return out;
 }

@@ -3,7 +3,8 @@
 //   0   8   magic "CHRACC1\0"
 //   8   4   version 1
 //   12  4   entry count n
-//   16  24n entries: segment_id u64, last_read_ns u64, read_count u64 (ids ascending)
+//   16  24n entries: segment_id u64, last_read_ns u64, read_count u64 (ids strictly
+//           ascending; anything else is Corruption)
 //   end 8   XXH64 of everything before
 
 #include <cstdint>

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -163,6 +164,38 @@ TEST_F(V1SeekIndexFallbackTest, SeekIndexEntryThatPointsAtTheWrongRecordIsNotTru
   const std::uint64_t mid = o3 + 64;  // still ordered, but not entry 3's record
   test::set_bytes(idx, 80 + 24 * 3 + 16, &mid, 8);
   check_probes(dir);
+}
+
+// Found by v1_log_fuzz's seek-against-scan check: v1 indexes carry no
+// checksum, and one whose maximum timestamp was lowered (still well-formed:
+// its last entry's timestamp) made a seek skip the segment holding the
+// answer and return EndOfLog.
+TEST_F(V1SeekIndexFallbackTest, SeekIndexThatUnderstatesItsMaximumIsNotTrusted) {
+  const auto expected = test::load_expected("log_hot");
+  for (const std::string name : {"log_hot", "log_cold"}) {
+    SCOPED_TRACE(name);
+    const std::string dir = tmp_.sub(name);
+    test::copy_vector(name, dir);
+    for (int id = 0; id < 3; ++id) {
+      const std::string idx = dir + "/00000000" + std::to_string(id) + ".idx";
+      const auto bytes = test::read_file(idx);
+      std::uint64_t entries;
+      std::memcpy(&entries, bytes.data() + 72, 8);
+      std::uint64_t last_entry_ts;
+      std::memcpy(&last_entry_ts, bytes.data() + 80 + 24 * (entries - 1) + 8, 8);
+      test::set_bytes(idx, 64, &last_entry_ts, 8);  // max_timestamp_ns
+    }
+    check_probes(dir);
+    ASSERT_OK_AND_ASSIGN(auto reader, V1LogReader::open(dir));
+    // The last record of each segment lies above its index's lowered maximum.
+    for (std::size_t i : {804u, 1597u, 1999u}) {
+      ASSERT_OK_AND_ASSIGN(SeekResult r, reader.seek_timestamp(expected[i].timestamp_ns));
+      EXPECT_EQ(r, SeekResult::Found) << i;
+      std::size_t first = i;
+      while (first > 0 && expected[first - 1].timestamp_ns == expected[i].timestamp_ns) --first;
+      EXPECT_EQ(test::expect_records(reader, expected, first), expected.size() - first) << i;
+    }
+  }
 }
 
 TEST_F(V1SeekIndexFallbackTest, ReadsAfterASeekContinueToTheEnd) {

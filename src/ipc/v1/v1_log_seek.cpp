@@ -30,6 +30,34 @@ bool V1LogReader::State::position_at_entry(std::size_t i, const SeekIndexEntry& 
   return true;
 }
 
+// v1 seek indexes carry no checksum, so a damaged maximum timestamp would
+// skip a segment that holds the answer. The maximum is trusted only if the
+// records after the last entry (at most one stride) stay at or below it;
+// like the binary search, this assumes timestamps do not decrease between
+// entries, and then the last record holds the segment's maximum.
+bool V1LogReader::State::below_by_index(std::size_t i, const detail::SeekIndex& index,
+                                        std::uint64_t ts) noexcept {
+  if (!index.ordered || index.header.max_timestamp_ns >= ts) return false;
+  expect_seq.reset();
+  if (!position_at_entry(i, index.entries.back())) {
+    if (!status) return false;
+    position_at_start(i);
+    if (!bytes && !open_segment(i)) return false;
+  }
+  for (;;) {
+    RecordView rec;
+    switch (read_at(rec)) {
+      case At::Record:
+        if (rec.timestamp_ns > index.header.max_timestamp_ns) return false;
+        break;
+      case At::SegmentEnd:
+        return true;
+      case At::Error:
+        return false;
+    }
+  }
+}
+
 Result<SeekResult> V1LogReader::seek_timestamp(std::uint64_t ts) {
   State& s = *state_;
   s.status = Status();
@@ -51,7 +79,8 @@ Result<SeekResult> V1LogReader::seek_timestamp(std::uint64_t ts) {
 
   for (std::size_t i = 0; i < s.segments.size(); ++i) {
     const detail::SeekIndex* index = s.seek_index(i);
-    if (index != nullptr && index->header.max_timestamp_ns < ts) continue;
+    if (index != nullptr && s.below_by_index(i, *index, ts)) continue;
+    if (!s.status) return s.status.error();
     s.expect_seq.reset();
     bool positioned = false;
     if (index != nullptr && index->ordered) {

@@ -49,6 +49,10 @@ struct V1LogReader::State {
   // checking that it is that record; false if it is not (or on an error,
   // with status set).
   bool position_at_entry(std::size_t i, const SeekIndexEntry& e) noexcept;
+  // Whether segment i's seek index shows that every record is below ts,
+  // checked against the records from its last entry to the segment end (see
+  // seek_timestamp). Moves the reader; false with status set on an error.
+  bool below_by_index(std::size_t i, const detail::SeekIndex& index, std::uint64_t ts) noexcept;
   // Reads the record at the position and, on Record, moves past it.
   At read_at(RecordView& out) noexcept;
   // The data of the open segment end at `offset`.

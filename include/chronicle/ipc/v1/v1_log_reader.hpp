@@ -74,13 +74,15 @@ class V1LogReader {
   // failure.
   //
   // Segments whose valid seek index says their maximum timestamp is below ts
-  // are skipped unopened. In the segment that holds the answer, an index
-  // whose entries are ordered is binary-searched and the entry used is
+  // are skipped after reading their last stride: v1 indexes carry no
+  // checksum, so the records from the index's last entry to the segment end
+  // must not exceed that maximum. In the segment that holds the answer, an
+  // index whose entries are ordered is binary-searched and the entry used is
   // checked against its record; the scan from there covers at most one
   // stride. A missing, damaged or inconsistent index makes it scan the
   // segment from its start: slower, never wrong. Like v1's own reader, the
-  // binary search assumes timestamps do not decrease between two index
-  // entries; a segment whose entries show disorder is scanned.
+  // skip and the binary search assume timestamps do not decrease between two
+  // index entries; a segment whose entries show disorder is scanned.
   // Errors: Io, or Corruption of the data (never of an index), which also
   // fails the reader.
   Result<SeekResult> seek_timestamp(std::uint64_t ts);
