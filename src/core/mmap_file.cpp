@@ -3,6 +3,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace chronicle {
 
 Result<MmapFile> MmapFile::map(FileSystem& fs, int fd, const std::string& path, std::size_t size,
@@ -26,6 +28,10 @@ void MmapFile::prefault_for_write() noexcept {
 
 void MmapFile::advise_sequential() const noexcept {
   if (data_) ::madvise(data_, size_, MADV_SEQUENTIAL);
+}
+
+void MmapFile::populate_for_read(std::size_t len) const noexcept {
+  if (data_ && len > 0) ::madvise(data_, std::min(len, size_), MADV_POPULATE_READ);
 }
 
 void MmapFile::reset() noexcept {

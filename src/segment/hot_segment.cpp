@@ -28,4 +28,9 @@ Result<std::unique_ptr<HotSegment>> HotSegment::open(FileSystem& fs, const std::
   return std::unique_ptr<HotSegment>(new HotSegment(path, id, std::move(*map)));
 }
 
+void HotSegment::will_read_through() noexcept {
+  const SegmentHeader h = header();
+  if (is_sealed(h)) map_.populate_for_read(h.end_of_data);
+}
+
 }  // namespace chronicle

@@ -48,6 +48,7 @@ bool LogReader::enter_segment(std::uint64_t id,
                          *expected_base_seq, h.base_seq);
     return false;
   }
+  (*source)->will_read_through();
   cursor_ = SegmentCursor(std::move(*source));
   return true;
 }

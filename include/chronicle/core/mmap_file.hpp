@@ -49,6 +49,9 @@ class MmapFile {
   void prefault_for_write() noexcept;
   // Hints that the mapping will be read front to back.
   void advise_sequential() const noexcept;
+  // Maps the pages of [0, len) in one call (MADV_POPULATE_READ), so that
+  // reading them takes no page fault. A hint: ignored where unsupported.
+  void populate_for_read(std::size_t len) const noexcept;
 
   void reset() noexcept;
 

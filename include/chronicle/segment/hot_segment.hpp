@@ -22,6 +22,10 @@ class HotSegment final : public MemorySegment {
   // Corruption for a damaged or short header.
   static Result<std::unique_ptr<HotSegment>> open(FileSystem& fs, const std::string& path,
                                                   std::uint64_t id);
+  // A sealed segment's records are mapped in one call rather than faulted in
+  // 64 KiB at a time; a live one is left to faults (most of it is not
+  // written yet).
+  void will_read_through() noexcept override;
 
  private:
   HotSegment(std::string path, std::uint64_t id, MmapFile map)

@@ -42,6 +42,9 @@ class SegmentSource {
   // previous window's bytes may be released by this call.
   // REQUIRES: offset <= size().
   virtual Result<SegmentWindow> window(std::uint64_t offset, std::size_t len) = 0;
+  // The reader will read this segment from the start to its end (it moved
+  // into it from the previous one): a hint to get the bytes ready at once.
+  virtual void will_read_through() noexcept {}
   // Frees what the source can rebuild when next asked (decompressed frames),
   // while it sits unused in a cache. Windows handed out before are invalid.
   virtual void trim() noexcept {}
