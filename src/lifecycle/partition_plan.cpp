@@ -24,27 +24,47 @@ std::uint64_t mtime_ns(const struct stat& st) {
          static_cast<std::uint64_t>(st.st_mtim.tv_nsec);
 }
 
-// Fills sealed, record count and time range of a hot segment from its
-// header's seal block (one small read; nothing when it is unreadable).
-void read_seal_block(FileSystem& fs, const std::string& path, SegmentInfo& s) {
-  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
-  if (!fd) return;
-  SegmentHeader h;
-  if (!fs.pread_exact(fd->get(), path, &h, sizeof h, 0)) return;
-  if (h.magic != kSegmentMagic || !is_sealed(h)) return;
-  s.sealed = true;
-  s.record_count = h.record_count;
-  s.min_timestamp_ns = h.min_timestamp_ns;
-  s.max_timestamp_ns = h.max_timestamp_ns;
-  s.used_bytes = h.end_of_data;
+// Size and modification time of the segment at `path`, and, with
+// `seal_block`, the sealed flag, record count and time range from its
+// header (nothing when the header is unreadable). One open and fstat rather
+// than an lstat and an open: the path is resolved once. False if the file
+// is gone (replaced since the listing).
+bool describe_quickly(FileSystem& fs, const std::string& path, bool seal_block, SegmentInfo& s) {
+  struct stat st {};
+  if (!seal_block) {
+    if (::lstat(path.c_str(), &st) != 0) return false;
+  } else {
+    auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
+    if (!fd || ::fstat(fd->get(), &st) != 0) return false;
+    SegmentHeader h;
+    if (fs.pread_exact(fd->get(), path, &h, sizeof h, 0) && h.magic == kSegmentMagic &&
+        is_sealed(h)) {
+      s.sealed = true;
+      s.record_count = h.record_count;
+      s.min_timestamp_ns = h.min_timestamp_ns;
+      s.max_timestamp_ns = h.max_timestamp_ns;
+      s.used_bytes = h.end_of_data;
+    }
+  }
+  s.size_on_disk = static_cast<std::uint64_t>(st.st_size);
+  s.modified_ns = mtime_ns(st);
+  return true;
+}
+
+// Whether the decisions look at record times, which only the seal blocks
+// hold; the built-in policies otherwise need sizes and modification times.
+bool needs_record_times(const PlanInput& in) {
+  return in.policy.kind() == CompressionPolicy::Kind::AgeAfter || in.retention.max_age_days ||
+         in.retention.delete_partitions_after_days;
 }
 
 // What policies need, cheaply: a stat per segment and, for hot segments,
-// the seal block (sealed, count, time range). An older segment without a
-// readable seal block still counts as sealed (a writer has rolled past it);
+// the seal block (sealed, count, time range) when `record_times` asks for
+// it; the newest segment's always, since only it may be unsealed. An older
+// segment counts as sealed (a writer has rolled past it);
 // compress_segment checks again before it acts.
 Result<std::vector<SegmentInfo>> quick_segments(FileSystem& fs, const std::string& dir,
-                                                const std::string& rel) {
+                                                const std::string& rel, bool record_times) {
   auto entries = list_segments(dir);
   if (!entries) return std::move(entries).error();
   std::vector<SegmentInfo> out;
@@ -55,11 +75,8 @@ Result<std::vector<SegmentInfo>> quick_segments(FileSystem& fs, const std::strin
     s.segment_id = e.id;
     s.tier = e.hot ? SegmentTier::Hot : SegmentTier::Cold;
     s.path = segment_path(dir, e.id, s.tier);
-    struct stat st {};
-    if (::lstat(s.path.c_str(), &st) != 0) continue;  // replaced since the listing
-    s.size_on_disk = static_cast<std::uint64_t>(st.st_size);
-    s.modified_ns = mtime_ns(st);
-    if (s.tier == SegmentTier::Hot) read_seal_block(fs, s.path, s);
+    const bool seal_block = s.tier == SegmentTier::Hot && (record_times || e.id == newest);
+    if (!describe_quickly(fs, s.path, seal_block, s)) continue;
     s.sealed = s.sealed || s.tier == SegmentTier::Cold || e.id < newest;
     out.push_back(std::move(s));
   }
@@ -88,7 +105,8 @@ Result<std::vector<SegmentJob>> plan_partition(const PlanInput& in, const Partit
   // fully for them; the built-in policies need one stat per segment.
   auto segments = in.policy.kind() == CompressionPolicy::Kind::Custom
                       ? in.table.segments(partition.values)
-                      : quick_segments(in.table.file_system(), dir, partition.path);
+                      : quick_segments(in.table.file_system(), dir, partition.path,
+                                       needs_record_times(in));
   if (!segments) return std::move(segments).error();
   if (in.policy.kind() == CompressionPolicy::Kind::IdleAfter && in.policy.track_reads()) {
     // A damaged access file counts as "never read": the seal time decides.

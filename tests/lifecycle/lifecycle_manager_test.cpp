@@ -13,6 +13,7 @@
 #include <chronicle/table/segment_index.hpp>
 
 #include "lifecycle/lifecycle_fixture.hpp"
+#include "support/fault_fs.hpp"
 #include "support/files.hpp"
 #include "support/tree_hash.hpp"
 
@@ -37,6 +38,31 @@ TEST_F(LifecycleTest, ImmediateCompressesEverySealedSegmentAndReadsStayTheSame) 
   EXPECT_LT(stats.bytes_after, stats.bytes_before);
   EXPECT_EQ(count_files(".q"), 0u);
   EXPECT_EQ(all_records(), before);
+}
+
+// A scan reads a segment's seal block only when a decision looks at record
+// times (age_after, age-based retention); otherwise just the newest
+// segment's, the only one that may be unsealed. Counted through the seam.
+TEST_F(LifecycleTest, AScanReadsOlderSealBlocksOnlyWhenRecordTimesMatter) {
+  make_table(3, 300);
+  std::uint64_t older = 0;
+  for (int p = 0; p < 3; ++p) older += segments(p).size() - 1;
+  ASSERT_GE(older, 6u);
+  auto preads = [&](CompressionPolicy policy) {
+    test::FaultFs fs;
+    LifecycleConfig c;
+    c.policy = policy;
+    c.fs = &fs;
+    auto m = manager(c);
+    fs.reset_counts();
+    auto stats = m.run_once();
+    EXPECT_OK(stats);
+    EXPECT_EQ(stats->compressed, 0u);
+    return static_cast<std::uint64_t>(fs.count(FsOp::Pread));
+  };
+  const std::uint64_t never = preads(CompressionPolicy::never());
+  const std::uint64_t by_age = preads(CompressionPolicy::age_after(365));
+  EXPECT_EQ(by_age - never, older) << "never " << never << ", age_after " << by_age;
 }
 
 TEST_F(LifecycleTest, RunningTwiceCompressesNothingTheSecondTime) {
