@@ -93,11 +93,15 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
   if (existed && !S_ISDIR(st.st_mode)) {
     return file_error(Errc::InvalidArgument, dir, "is not a directory: expected a log directory");
   }
+  const auto slash = dir.find_last_of('/');
+  const std::string parent = slash == std::string::npos ? "." : dir.substr(0, slash ? slash : 1);
   if (!existed) {
     if (auto made = fs.mkdir(dir, options.dir_mode); !made) return std::move(made).error();
-    const auto slash = dir.find_last_of('/');
-    const std::string parent = slash == std::string::npos ? "." : dir.substr(0, slash ? slash : 1);
     if (auto synced = fs.sync_dir(parent); !synced) return std::move(synced).error();
+  } else {
+    // Whoever made it may have crashed before its name was synced: the
+    // first sync() does it.
+    state->unsynced_parent = parent;
   }
   auto lock = DirLock::acquire(fs, dir, options.file_mode & 0666);
   if (!lock) return std::move(lock).error();
@@ -325,6 +329,10 @@ Status SegmentWriter::sync() {
   if (s.dir_dirty) {
     if (auto st = s.fs->sync_dir(s.dir); !st) return poison(std::move(st));
     s.dir_dirty = false;
+  }
+  if (!s.unsynced_parent.empty()) {
+    if (auto st = s.fs->sync_dir(s.unsynced_parent); !st) return poison(std::move(st));
+    s.unsynced_parent.clear();
   }
   return {};
 }

@@ -55,6 +55,7 @@ struct WriterState {
   std::uint64_t inherited_from = 0;
   std::uint64_t inherited_to = 0;
   bool dir_dirty = false;            // a segment was named since the last directory fsync
+  std::string unsynced_parent;       // the parent, if its entry for `dir` may not be durable
   Error sync_error;                  // sticky: set by the first failed sync
   RecoveryReport report;
   std::uint64_t rolls = 0;
