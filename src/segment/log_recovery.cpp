@@ -168,8 +168,7 @@ Status below_watermark(const LiveSegment& seg, const SegmentHeader& h, const Sca
 // a log that sync() covered it is what a power loss leaves above the
 // watermark (pages reach the disk in any order), dropped with the tail and
 // reported (RELIABILITY B1).
-Status settle_tail(FileSystem& fs, LiveSegment& seg, const ScanEnd& end, bool synced_log,
-                   RecoveryReport& report) {
+Status settle_tail(LiveSegment& seg, const ScanEnd& end, bool synced_log, RecoveryReport& report) {
   std::byte* base = seg.map.data();
   const std::uint64_t size = seg.map.size();
   const SegmentHeader h = read_segment_header(base);
@@ -202,12 +201,6 @@ Status settle_tail(FileSystem& fs, LiveSegment& seg, const ScanEnd& end, bool sy
   std::memset(base + extent->first, 0, mid - extent->first);
   CHRONICLE_CRASH_POINT("recovery.during_zero");
   std::memset(base + mid, 0, extent->second - mid);
-  // The zeros reach the disk before any new record can: otherwise a power
-  // loss after the writer resumed could bring the old bytes back behind the
-  // new records.
-  if (auto st = fs.msync(base + extent->first, extent->second - extent->first, seg.path); !st) {
-    return st;
-  }
   report.discarded_at = end.offset;
   report.discarded_bytes = extent->second - end.offset;
   report.discard_reason = std::move(reason);
@@ -359,7 +352,7 @@ Status settle_previous(FileSystem& fs, const std::string& dir, std::uint64_t id,
       return corruption(prev.path, end.offset,
                         "segment was never ended, yet the next segment holds records");
     }
-    if (auto st = settle_tail(fs, prev, end, synced_log, report); !st) return st;
+    if (auto st = settle_tail(prev, end, synced_log, report); !st) return st;
   }
   if (end.next_seq != last.base_seq) {
     return corruption(segment_path(dir, id + 1), offsetof(SegmentHeader, base_seq),
@@ -460,7 +453,7 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
       seal_at(seg, end);
       return out;
     }
-    if (auto st = settle_tail(fs, seg, end, synced_log, out.report); !st) {
+    if (auto st = settle_tail(seg, end, synced_log, out.report); !st) {
       return std::move(st).error();
     }
     out.report.segment_id = seg.id;

@@ -144,10 +144,10 @@ void append_and_sync(SegmentWriter& w, PowerLossFs& fs, std::uint64_t seed, std:
 
 ::testing::AssertionResult check_log(const std::string& dir, std::uint64_t seed,
                                      const Acknowledged& ack) {
-  crash::LogChecker checker(seed, kMaxLen);
-  std::uint64_t records = 0;
+  std::uint64_t count = 0;
   Unpromised unpromised;
-  return check_log_image(dir, log_options(nullptr), checker, ack, 3, &records, &unpromised);
+  return check_log_image(dir, log_options(nullptr), Records(seed, kMaxLen), ack, 3, &count,
+                         &unpromised);
 }
 
 // A log rolls to new segments (each created by a rename into place) and syncs.
