@@ -10,144 +10,13 @@
 
 #include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/errors.hpp>
-#include <chronicle/segment/memory_segment.hpp>
-#include <chronicle/segment/segment_cursor.hpp>
 #include <chronicle/segment/segment_store.hpp>
+
+#include "recovery_scan.hpp"
 
 namespace chronicle::detail {
 
 namespace {
-
-// A segment file opened read-write for recovery. `blank` when every byte of
-// it is zero (a 0-byte file included): a creation that a crash (or a power
-// loss) cut short, which never held a record. `headerless` when its header
-// is all zeros but later bytes are not: after a process crash that is
-// damage; after a power loss it is a segment whose first page never reached
-// the disk.
-struct OpenedSegment {
-  LiveSegment seg;
-  std::uint64_t file_size = 0;
-  bool blank = false;
-  bool headerless = false;
-};
-
-Status headerless_error(const OpenedSegment& s) {
-  return corruption(s.seg.path, 0, "segment header is all zeros but the file holds data after it");
-}
-
-bool all_zero(const std::byte* p, std::uint64_t len) {
-  for (std::uint64_t i = 0; i < len; ++i) {
-    if (p[i] != std::byte{0}) return false;
-  }
-  return true;
-}
-
-Result<OpenedSegment> open_rw(FileSystem& fs, const std::string& dir, std::uint64_t id) {
-  OpenedSegment out;
-  out.seg.id = id;
-  out.seg.path = segment_path(dir, id);
-  auto fd = fs.open(out.seg.path, O_RDWR | O_NOFOLLOW);
-  if (!fd) return std::move(fd).error();
-  struct stat st {};
-  if (::fstat(fd->get(), &st) != 0) return io_error("fstat", out.seg.path, errno);
-  if (!S_ISREG(st.st_mode)) {
-    return file_error(Errc::Corruption, out.seg.path, "is not a regular file (mode {:o})",
-                      st.st_mode);
-  }
-  out.file_size = static_cast<std::uint64_t>(st.st_size);
-  out.seg.fd = std::move(*fd);
-  if (out.file_size == 0) {
-    out.blank = true;
-    return out;
-  }
-  auto map = MmapFile::map(fs, out.seg.fd.get(), out.seg.path, out.file_size, true);
-  if (!map) return std::move(map).error();
-  out.seg.map = std::move(*map);
-  const std::byte* base = out.seg.map.data();
-  if (all_zero(base, std::min<std::uint64_t>(out.file_size, kSegmentHeaderSize))) {
-    out.blank = all_zero(base, out.file_size);
-    out.headerless = !out.blank;
-  } else if (out.file_size < kSegmentHeaderSize) {
-    return corruption(out.seg.path, 0,
-                      "file is {} bytes: expected at least the {}-byte segment header",
-                      out.file_size, kSegmentHeaderSize);
-  }
-  return out;
-}
-
-// Where the records of a segment end, and what the scan saw there.
-struct ScanEnd {
-  CursorStep step = CursorStep::NothingYet;
-  std::uint64_t offset = 0;
-  std::uint64_t next_seq = 0;
-  std::uint64_t count = 0;
-  std::uint64_t min_ts = UINT64_MAX;
-  std::uint64_t max_ts = 0;
-  Error error;
-};
-
-ScanEnd scan(const LiveSegment& seg) {
-  SegmentCursor cursor(
-      std::make_unique<MemorySegment>(seg.path, seg.id, seg.map.data(), seg.map.size()));
-  ScanEnd end;
-  RecordView view;
-  for (;;) {
-    end.step = cursor.next(view);
-    if (end.step != CursorStep::Record) break;
-    ++end.count;
-    end.min_ts = std::min(end.min_ts, view.timestamp_ns);
-    end.max_ts = std::max(end.max_ts, view.timestamp_ns);
-  }
-  end.offset = cursor.offset();
-  end.next_seq = cursor.next_seq();
-  if (end.step == CursorStep::Failed) end.error = cursor.error();
-  return end;
-}
-
-// A committed record (valid checksum, seq >= min_seq) starting at an
-// 8-aligned offset in [from, until) of a segment of `size` bytes, if any. Used
-// to tell a torn tail (nothing valid after it) from damage in the middle of
-// the log (valid records after it).
-std::optional<std::uint64_t> find_record_after(const std::byte* base, std::uint64_t size,
-                                               std::uint64_t from, std::uint64_t until,
-                                               std::uint64_t min_seq) {
-  for (std::uint64_t o = from; o < until && o + kRecordHeaderSize <= size; o += kRecordAlignment) {
-    const std::uint32_t commit = load_commit_acquire(base + o);
-    if (commit == kCommitNone || commit == kEndOfSegment) continue;
-    const RecordHeader h = read_record_header(base + o);
-    if (h.commit != commit) continue;
-    const std::uint32_t len = h.commit - 1;
-    if (h.seq < min_seq || h.seq - min_seq > size) continue;  // cheap filter before hashing
-    if (record_size(len) > size - o) continue;
-    if (compute_record_checksum(base + o, len) == h.checksum) return o;
-  }
-  return std::nullopt;
-}
-
-// [first, last + 1) of the non-zero bytes in [from, to), if any.
-std::optional<std::pair<std::uint64_t, std::uint64_t>> nonzero_extent(const std::byte* base,
-                                                                      std::uint64_t from,
-                                                                      std::uint64_t to) {
-  std::optional<std::uint64_t> first;
-  std::uint64_t last = 0;
-  for (std::uint64_t o = from; o < to; ++o) {
-    // Skip zero words quickly; most of a segment's tail is zero pages.
-    if ((o & 7) == 0 && o + 8 <= to) {
-      std::uint64_t w;
-      std::memcpy(&w, base + o, 8);
-      if (w == 0) {
-        o += 7;
-        continue;
-      }
-    }
-    if (base[o] != std::byte{0}) {
-      if (!first) first = o;
-      last = o;
-    }
-  }
-  if (!first) return std::nullopt;
-  return std::make_pair(*first, last + 1);
-}
 
 // Damage below the sync watermark of `h`: bytes sync() had reported durable.
 Status below_watermark(const LiveSegment& seg, const SegmentHeader& h, const ScanEnd& end) {
@@ -205,20 +74,6 @@ Status settle_tail(LiveSegment& seg, const ScanEnd& end, bool synced_log, Recove
   report.discarded_bytes = extent->second - end.offset;
   report.discard_reason = std::move(reason);
   return {};
-}
-
-// Ends a segment at `end`: stores the end marker and writes the seal block.
-void seal_at(LiveSegment& seg, const ScanEnd& end) {
-  publish_commit_release(seg.map.data() + end.offset, kEndOfSegment);
-  write_seal_block(seg.map.data(), end.offset, end.count, end.min_ts, end.max_ts);
-}
-
-// Makes a sealed segment live again: its seal block goes, checksum word
-// first, so an interrupted unseal reads as unsealed.
-void unseal(LiveSegment& seg) {
-  std::byte* base = seg.map.data();
-  detail::store_u64_release(base + kSealBlockEnd - 4, 0);
-  std::memset(base + kSealBlockBegin, 0, kSealBlockEnd - 4 - kSealBlockBegin);
 }
 
 // Where sync() last covered the log (RELIABILITY B1): the newest segment
