@@ -62,6 +62,7 @@ Result<UniqueFd> FileSystem::open(const std::string& path, int flags, mode_t mod
     if (moved < 0) return io_error("fcntl(F_DUPFD)", path, errno);
     owned.reset(moved);
   }
+  observe({.op = FsOp::Open, .path = path, .fd = owned.get(), .flags = flags});
   return owned;
 }
 
@@ -70,6 +71,7 @@ Status FileSystem::allocate(int fd, const std::string& path, std::uint64_t len) 
   int r = retry_eintr([&] { return ::posix_fallocate(fd, 0, static_cast<off_t>(len)); });
   // posix_fallocate returns the error number instead of setting errno.
   if (r != 0) return io_error("fallocate", path, r);
+  observe({.op = FsOp::Fallocate, .path = path, .fd = fd, .len = len});
   return {};
 }
 
@@ -77,6 +79,7 @@ Status FileSystem::truncate(int fd, const std::string& path, std::uint64_t len) 
   if (int e = inject(FsOp::Ftruncate, path)) return io_error("ftruncate", path, e);
   if (retry_eintr([&] { return ::ftruncate(fd, static_cast<off_t>(len)); }) != 0)
     return io_error("ftruncate", path, errno);
+  observe({.op = FsOp::Ftruncate, .path = path, .fd = fd, .len = len});
   return {};
 }
 
@@ -85,6 +88,8 @@ Result<void*> FileSystem::map(int fd, const std::string& path, std::size_t len, 
   int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
   void* addr = ::mmap(nullptr, len, prot, MAP_SHARED, fd, 0);
   if (addr == MAP_FAILED) return io_error("mmap", path, errno);
+  observe({.op = FsOp::Mmap, .path = path, .fd = fd, .addr = addr, .len = len,
+           .flags = writable ? 1 : 0});
   return addr;
 }
 
@@ -95,12 +100,14 @@ Status FileSystem::msync(void* addr, std::size_t len, const std::string& path) {
   auto aligned = start & ~(page - 1);
   if (::msync(reinterpret_cast<void*>(aligned), len + (start - aligned), MS_SYNC) != 0)
     return io_error("msync", path, errno);
+  observe({.op = FsOp::Msync, .path = path, .addr = addr, .len = len});
   return {};
 }
 
 Status FileSystem::fsync(int fd, const std::string& path) {
   if (int e = inject(FsOp::Fsync, path)) return io_error("fsync", path, e);
   if (retry_eintr([&] { return ::fsync(fd); }) != 0) return io_error("fsync", path, errno);
+  observe({.op = FsOp::Fsync, .path = path, .fd = fd});
   return {};
 }
 
@@ -108,6 +115,7 @@ Status FileSystem::fdatasync(int fd, const std::string& path) {
   if (int e = inject(FsOp::Fsync, path)) return io_error("fdatasync", path, e);
   if (retry_eintr([&] { return ::fdatasync(fd); }) != 0)
     return io_error("fdatasync", path, errno);
+  observe({.op = FsOp::Fsync, .path = path, .fd = fd, .flags = 1});
   return {};
 }
 
@@ -119,6 +127,7 @@ Status FileSystem::start_writeback(int fd, const std::string& path, std::uint64_
                                  SYNC_FILE_RANGE_WRITE);
       }) != 0)
     return io_error("sync_file_range", path, errno);
+  observe({.op = FsOp::SyncRange, .path = path, .fd = fd, .offset = offset, .len = len});
   return {};
 }
 
@@ -126,6 +135,7 @@ Status FileSystem::rename_noreplace(const std::string& from, const std::string& 
   if (int e = inject(FsOp::Rename, to)) return io_error("rename " + from + " to", to, e);
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0)
     return io_error("rename " + from + " to", to, errno);
+  observe({.op = FsOp::Rename, .path = to, .from = from});
   return {};
 }
 
@@ -133,12 +143,14 @@ Status FileSystem::rename_replace(const std::string& from, const std::string& to
   if (int e = inject(FsOp::Rename, to)) return io_error("rename " + from + " to", to, e);
   if (::rename(from.c_str(), to.c_str()) != 0)
     return io_error("rename " + from + " to", to, errno);
+  observe({.op = FsOp::Rename, .path = to, .from = from, .flags = 1});
   return {};
 }
 
 Status FileSystem::unlink(const std::string& path) {
   if (int e = inject(FsOp::Unlink, path)) return io_error("unlink", path, e);
   if (::unlink(path.c_str()) != 0) return io_error("unlink", path, errno);
+  observe({.op = FsOp::Unlink, .path = path});
   return {};
 }
 
@@ -147,9 +159,13 @@ Status FileSystem::mkdir(const std::string& path, mode_t mode) {
   if (::mkdir(path.c_str(), mode) != 0) {
     int err = errno;
     struct stat st {};
-    if (err == EEXIST && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return {};
+    if (err == EEXIST && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      observe({.op = FsOp::Mkdir, .path = path});
+      return {};
+    }
     return io_error("mkdir", path, err);
   }
+  observe({.op = FsOp::Mkdir, .path = path, .flags = 1});
   return {};
 }
 
@@ -159,6 +175,7 @@ Status FileSystem::sync_dir(const std::string& path) {
   if (fd < 0) return io_error("open(dir)", path, errno);
   UniqueFd owned(fd);
   if (retry_eintr([&] { return ::fsync(fd); }) != 0) return io_error("fsync(dir)", path, errno);
+  observe({.op = FsOp::DirSync, .path = path});
   return {};
 }
 
@@ -180,6 +197,7 @@ Status FileSystem::pread_exact(int fd, const std::string& path, void* buf, std::
     }
     done += static_cast<std::size_t>(n);
   }
+  observe({.op = FsOp::Pread, .path = path, .fd = fd, .offset = offset, .len = len});
   return {};
 }
 
@@ -196,6 +214,7 @@ Status FileSystem::pwrite_all(int fd, const std::string& path, const void* buf, 
     }
     done += static_cast<std::size_t>(n);
   }
+  observe({.op = FsOp::Pwrite, .path = path, .fd = fd, .offset = offset, .len = len});
   return {};
 }
 
@@ -203,6 +222,7 @@ Status FileSystem::lock_exclusive(int fd, const std::string& path) {
   if (int e = inject(FsOp::Lock, path)) return io_error("flock", path, e);
   if (retry_eintr([&] { return ::flock(fd, LOCK_EX | LOCK_NB); }) != 0)
     return io_error("flock", path, errno);
+  observe({.op = FsOp::Lock, .path = path, .fd = fd});
   return {};
 }
 

@@ -10,165 +10,58 @@
 
 #include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/errors.hpp>
-#include <chronicle/segment/memory_segment.hpp>
-#include <chronicle/segment/segment_cursor.hpp>
 #include <chronicle/segment/segment_store.hpp>
+
+#include "recovery_scan.hpp"
 
 namespace chronicle::detail {
 
 namespace {
 
-// A segment file opened read-write for recovery. `blank` when every byte of
-// it is zero (a 0-byte file included): a creation that a crash (or a power
-// loss) cut short, which never held a record. A file with any non-zero byte
-// but no valid header is damage, not blank.
-struct OpenedSegment {
-  LiveSegment seg;
-  std::uint64_t file_size = 0;
-  bool blank = false;
-};
-
-bool all_zero(const std::byte* p, std::uint64_t len) {
-  for (std::uint64_t i = 0; i < len; ++i) {
-    if (p[i] != std::byte{0}) return false;
-  }
-  return true;
-}
-
-Result<OpenedSegment> open_rw(FileSystem& fs, const std::string& dir, std::uint64_t id) {
-  OpenedSegment out;
-  out.seg.id = id;
-  out.seg.path = segment_path(dir, id);
-  auto fd = fs.open(out.seg.path, O_RDWR | O_NOFOLLOW);
-  if (!fd) return std::move(fd).error();
-  struct stat st {};
-  if (::fstat(fd->get(), &st) != 0) return io_error("fstat", out.seg.path, errno);
-  if (!S_ISREG(st.st_mode)) {
-    return file_error(Errc::Corruption, out.seg.path, "is not a regular file (mode {:o})",
-                      st.st_mode);
-  }
-  out.file_size = static_cast<std::uint64_t>(st.st_size);
-  out.seg.fd = std::move(*fd);
-  if (out.file_size == 0) {
-    out.blank = true;
-    return out;
-  }
-  auto map = MmapFile::map(fs, out.seg.fd.get(), out.seg.path, out.file_size, true);
-  if (!map) return std::move(map).error();
-  out.seg.map = std::move(*map);
-  const std::byte* base = out.seg.map.data();
-  if (all_zero(base, std::min<std::uint64_t>(out.file_size, kSegmentHeaderSize))) {
-    out.blank = all_zero(base, out.file_size);
-    if (!out.blank) {
-      return corruption(out.seg.path, 0,
-                        "segment header is all zeros but the file holds data after it");
-    }
-  } else if (out.file_size < kSegmentHeaderSize) {
-    return corruption(out.seg.path, 0,
-                      "file is {} bytes: expected at least the {}-byte segment header",
-                      out.file_size, kSegmentHeaderSize);
-  }
-  return out;
-}
-
-// Where the records of a segment end, and what the scan saw there.
-struct ScanEnd {
-  CursorStep step = CursorStep::NothingYet;
-  std::uint64_t offset = 0;
-  std::uint64_t next_seq = 0;
-  std::uint64_t count = 0;
-  std::uint64_t min_ts = UINT64_MAX;
-  std::uint64_t max_ts = 0;
-  Error error;
-};
-
-ScanEnd scan(const LiveSegment& seg) {
-  SegmentCursor cursor(
-      std::make_unique<MemorySegment>(seg.path, seg.id, seg.map.data(), seg.map.size()));
-  ScanEnd end;
-  RecordView view;
-  for (;;) {
-    end.step = cursor.next(view);
-    if (end.step != CursorStep::Record) break;
-    ++end.count;
-    end.min_ts = std::min(end.min_ts, view.timestamp_ns);
-    end.max_ts = std::max(end.max_ts, view.timestamp_ns);
-  }
-  end.offset = cursor.offset();
-  end.next_seq = cursor.next_seq();
-  if (end.step == CursorStep::Failed) end.error = cursor.error();
-  return end;
-}
-
-// A committed record (valid checksum, seq >= min_seq) starting at an
-// 8-aligned offset in [from, until) of a segment of `size` bytes, if any. Used
-// to tell a torn tail (nothing valid after it) from damage in the middle of
-// the log (valid records after it).
-std::optional<std::uint64_t> find_record_after(const std::byte* base, std::uint64_t size,
-                                               std::uint64_t from, std::uint64_t until,
-                                               std::uint64_t min_seq) {
-  for (std::uint64_t o = from; o < until && o + kRecordHeaderSize <= size; o += kRecordAlignment) {
-    const std::uint32_t commit = load_commit_acquire(base + o);
-    if (commit == kCommitNone || commit == kEndOfSegment) continue;
-    const RecordHeader h = read_record_header(base + o);
-    if (h.commit != commit) continue;
-    const std::uint32_t len = h.commit - 1;
-    if (h.seq < min_seq || h.seq - min_seq > size) continue;  // cheap filter before hashing
-    if (record_size(len) > size - o) continue;
-    if (compute_record_checksum(base + o, len) == h.checksum) return o;
-  }
-  return std::nullopt;
-}
-
-// [first, last + 1) of the non-zero bytes in [from, to), if any.
-std::optional<std::pair<std::uint64_t, std::uint64_t>> nonzero_extent(const std::byte* base,
-                                                                      std::uint64_t from,
-                                                                      std::uint64_t to) {
-  std::optional<std::uint64_t> first;
-  std::uint64_t last = 0;
-  for (std::uint64_t o = from; o < to; ++o) {
-    // Skip zero words quickly; most of a segment's tail is zero pages.
-    if ((o & 7) == 0 && o + 8 <= to) {
-      std::uint64_t w;
-      std::memcpy(&w, base + o, 8);
-      if (w == 0) {
-        o += 7;
-        continue;
-      }
-    }
-    if (base[o] != std::byte{0}) {
-      if (!first) first = o;
-      last = o;
-    }
-  }
-  if (!first) return std::nullopt;
-  return std::make_pair(*first, last + 1);
+// Damage below the sync watermark of `h`: bytes sync() had reported durable.
+Status below_watermark(const LiveSegment& seg, const SegmentHeader& h, const ScanEnd& end) {
+  const std::string what =
+      end.step == CursorStep::Failed
+          ? end.error.message()
+          : fmt::format("{}: records end at offset {}", escape_bytes(seg.path), end.offset);
+  return Error(Errc::Corruption,
+               fmt::format("{} (below the sync watermark {}: sync() had reported it durable)", what,
+                           h.synced_offset));
 }
 
 // Makes everything after the last good record of `seg` zero, so that no
-// byte of a crashed write can later be read as a record. Refuses when a
-// committed record follows (damage, not a torn tail) or when the bad record
-// lies below the sync watermark (data sync() reported durable).
-Status settle_tail(LiveSegment& seg, const ScanEnd& end, RecoveryReport& report) {
+// byte of a crashed write can later be read as a record. Refuses when the
+// bad record lies below the sync watermark (data sync() reported durable).
+// A committed record after the bad one is damage in the middle of the log
+// when `synced_log` is false (a process crash never leaves one), refused; in
+// a log that sync() covered it is what a power loss leaves above the
+// watermark (pages reach the disk in any order), dropped with the tail and
+// reported (RELIABILITY B1).
+Status settle_tail(LiveSegment& seg, const ScanEnd& end, bool synced_log, RecoveryReport& report) {
   std::byte* base = seg.map.data();
   const std::uint64_t size = seg.map.size();
   const SegmentHeader h = read_segment_header(base);
-  if (end.step == CursorStep::Failed && end.offset < h.synced_offset) {
-    return Error(Errc::Corruption,
-                 fmt::format("{} (below the sync watermark {}: sync() had reported it durable)",
-                             end.error.message(), h.synced_offset));
-  }
+  if (end.offset < h.synced_offset) return below_watermark(seg, h, end);
   const auto extent = nonzero_extent(base, end.offset, size);
   if (!extent) return {};
+  std::string reason = end.step == CursorStep::Failed
+                           ? end.error.message()
+                           : std::string("bytes of an uncommitted record");
   // A committed record can only lie within the non-zero bytes.
   if (auto later = find_record_after(base, size, end.offset + kRecordAlignment, extent->second,
                                      end.next_seq + 1)) {
     const RecordHeader next = read_record_header(base + *later);
-    return corruption(seg.path, end.offset,
-                      "{}; committed record seq {} follows at offset {}: refusing to drop it",
-                      end.step == CursorStep::Failed ? end.error.message()
-                                                     : std::string("uncommitted record"),
-                      next.seq, *later);
+    if (!synced_log) {
+      return corruption(
+          seg.path, end.offset,
+          "{}; committed record seq {} follows at offset {}: refusing to drop it",
+          end.step == CursorStep::Failed ? end.error.message() : std::string("uncommitted record"),
+          next.seq, *later);
+    }
+    reason += fmt::format(
+        "; dropped with committed records from seq {} at offset {}, above the "
+        "sync watermark {}: no sync() had covered them",
+        next.seq, *later, h.synced_offset);
   }
   CHRONICLE_CRASH_POINT("recovery.after_scan");
   // Zero front to back: the commit word at end.offset goes first, so an
@@ -179,16 +72,102 @@ Status settle_tail(LiveSegment& seg, const ScanEnd& end, RecoveryReport& report)
   std::memset(base + mid, 0, extent->second - mid);
   report.discarded_at = end.offset;
   report.discarded_bytes = extent->second - end.offset;
-  report.discard_reason = end.step == CursorStep::Failed
-                              ? end.error.message()
-                              : std::string("bytes of an uncommitted record");
+  report.discard_reason = std::move(reason);
   return {};
 }
 
-// Ends a segment at `end`: stores the end marker and writes the seal block.
-void seal_at(LiveSegment& seg, const ScanEnd& end) {
-  publish_commit_release(seg.map.data() + end.offset, kEndOfSegment);
-  write_seal_block(seg.map.data(), end.offset, end.count, end.min_ts, end.max_ts);
+// Where sync() last covered the log (RELIABILITY B1): the newest segment
+// whose header carries a sync watermark. sync() makes every sealed segment
+// durable before it stamps the live one, and the first stamp of a segment
+// reaches the disk before sync() returns, so that segment and all before it
+// were durable. A cold segment was made durable by the compressor. Reads one
+// header per segment, walking back from the newest.
+struct SyncedPoint {
+  std::size_t index = 0;  // into the segment entries
+  bool cold = false;
+};
+
+Result<std::optional<SyncedPoint>> find_synced_point(FileSystem& fs, const std::string& dir,
+                                                     const std::vector<SegmentEntry>& entries) {
+  for (std::size_t i = entries.size(); i-- > 0;) {
+    if (!entries[i].hot) return std::optional<SyncedPoint>(SyncedPoint{i, true});
+    const std::string path = segment_path(dir, entries[i].id);
+    auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
+    if (!fd) {
+      // Compressed meanwhile by a lifecycle run: the .q.zst is durable.
+      if (fd.error().code() == Errc::NotFound && entries[i].cold)
+        return std::optional<SyncedPoint>(SyncedPoint{i, true});
+      return std::move(fd).error();
+    }
+    struct stat st {};
+    if (::fstat(fd->get(), &st) != 0) return io_error("fstat", path, errno);
+    if (static_cast<std::uint64_t>(st.st_size) < kSegmentHeaderSize) continue;
+    SegmentHeader h;
+    if (auto r = fs.pread_exact(fd->get(), path, &h, sizeof h, 0); !r) return std::move(r).error();
+    if (h.magic == kSegmentMagic && identity_checksum_of(h) == h.identity_checksum &&
+        h.synced_offset >= kSegmentHeaderSize && h.synced_offset <= h.capacity) {
+      return std::optional<SyncedPoint>(SyncedPoint{i, false});
+    }
+  }
+  return std::optional<SyncedPoint>();
+}
+
+// Power loss can damage any byte written after the last sync() (RELIABILITY
+// B1): pages reach the disk in any order, so a segment written since may
+// have holes, a lost end marker or no header at all while later segments
+// hold records. No sync() covered those records, so the log ends at the
+// first damage after the synced point: a sealed segment there becomes live
+// again (the caller settles its tail) and the segments after it are removed.
+// Damage below a watermark is Corruption. (A log that sync() never covered
+// gets the rules of a process crash in recover_log's look at its last two
+// segments: nothing was promised for a power loss, and scanning a whole log
+// at every open would cost too much.)
+Status end_log_at_unsynced_damage(FileSystem& fs, const std::string& dir, const SyncedPoint& point,
+                                  std::vector<SegmentEntry>& entries, RecoveryReport& report) {
+  std::optional<std::uint64_t> expected_base;  // where the segment before ended
+  std::size_t cut = entries.size();            // entries [cut, end) are removed
+  for (std::size_t i = point.index + (point.cold ? 1 : 0); i < entries.size(); ++i) {
+    auto opened = open_rw(fs, dir, entries[i].id);
+    if (!opened) return std::move(opened).error();
+    if (opened->blank || opened->headerless) {
+      cut = i;
+      break;
+    }
+    LiveSegment& seg = opened->seg;
+    const SegmentHeader h = read_segment_header(seg.map.data());
+    if (auto ok = validate_segment_header(h, seg.path, entries[i].id, opened->file_size); !ok) {
+      return ok;
+    }
+    if (expected_base && h.base_seq != *expected_base) {
+      return corruption(seg.path, offsetof(SegmentHeader, base_seq),
+                        "base_seq {} does not continue the previous segment, which ends at seq {}",
+                        h.base_seq, *expected_base);
+    }
+    const ScanEnd end = scan(seg);
+    if (end.step == CursorStep::EndOfSegment) {
+      // Ended by a roll; the seal block may not have reached the disk.
+      if (!is_sealed(h) && i + 1 < entries.size()) {
+        seal_at(seg, end);
+        report.sealed_previous = true;
+      }
+      expected_base = end.next_seq;
+      continue;
+    }
+    if (end.offset < h.synced_offset) return below_watermark(seg, h, end);
+    if (is_sealed(h)) unseal(seg);
+    cut = i + 1;
+    break;
+  }
+  if (cut == entries.size()) return {};
+  for (std::size_t i = entries.size(); i-- > cut;) {
+    const std::string path = segment_path(dir, entries[i].id);
+    if (auto st = fs.unlink(path); !st && st.error().code() != Errc::NotFound) return st;
+    ++report.dropped_segments;
+  }
+  // Removed for good before any new record reuses their sequence numbers.
+  if (auto st = fs.sync_dir(dir); !st) return st;
+  entries.resize(cut);
+  return {};
 }
 
 Status remove_prepared_segments(FileSystem& fs, const std::string& dir) {
@@ -210,7 +189,7 @@ Status remove_prepared_segments(FileSystem& fs, const std::string& dir) {
 // crash during a roll can leave it unsealed (and, before the end marker was
 // stored, unended: then the last segment must still be empty).
 Status settle_previous(FileSystem& fs, const std::string& dir, std::uint64_t id,
-                       const SegmentHeader& last, const ScanEnd& last_scan,
+                       const SegmentHeader& last, const ScanEnd& last_scan, bool synced_log,
                        RecoveryReport& report) {
   auto opened = open_rw(fs, dir, id);
   if (!opened) return std::move(opened).error();
@@ -218,6 +197,7 @@ Status settle_previous(FileSystem& fs, const std::string& dir, std::uint64_t id,
   if (opened->blank) {
     return corruption(prev.path, 0, "segment has no header but a newer segment follows it");
   }
+  if (opened->headerless) return headerless_error(*opened);
   const SegmentHeader h = read_segment_header(prev.map.data());
   if (auto ok = validate_segment_header(h, prev.path, id, opened->file_size); !ok) return ok;
   if (is_sealed(h)) return {};
@@ -227,7 +207,7 @@ Status settle_previous(FileSystem& fs, const std::string& dir, std::uint64_t id,
       return corruption(prev.path, end.offset,
                         "segment was never ended, yet the next segment holds records");
     }
-    if (auto st = settle_tail(prev, end, report); !st) return st;
+    if (auto st = settle_tail(prev, end, synced_log, report); !st) return st;
   }
   if (end.next_seq != last.base_seq) {
     return corruption(segment_path(dir, id + 1), offsetof(SegmentHeader, base_seq),
@@ -250,6 +230,18 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
   if (!listed) return std::move(listed).error();
   std::vector<SegmentEntry> entries = std::move(*listed);
   if (entries.empty()) return out;
+  auto point = find_synced_point(fs, dir, entries);
+  if (!point) return std::move(point).error();
+  const bool synced_log = point->has_value();
+  out.unsynced_from = entries.front().id;
+  if (synced_log) {
+    const SyncedPoint& p = **point;
+    out.unsynced_from = entries[p.index].id + (p.cold ? 1 : 0);
+    if (auto st = end_log_at_unsynced_damage(fs, dir, p, entries, out.report); !st) {
+      return std::move(st).error();
+    }
+  }
+  if (entries.empty()) return out;
 
   for (;;) {
     const SegmentEntry last = entries.back();
@@ -271,6 +263,7 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
     auto opened = open_rw(fs, dir, last.id);
     if (!opened) return std::move(opened).error();
     LiveSegment& seg = opened->seg;
+    if (opened->headerless) return std::move(headerless_error(*opened)).error();
     if (opened->blank) {
       // Creation was interrupted: the file never held a record. Remove it and
       // resume from the segment before it.
@@ -304,7 +297,7 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
     }
     ScanEnd end = scan(seg);
     if (entries.size() >= 2 && entries[entries.size() - 2].hot) {
-      if (auto st = settle_previous(fs, dir, last.id - 1, h, end, out.report); !st) {
+      if (auto st = settle_previous(fs, dir, last.id - 1, h, end, synced_log, out.report); !st) {
         return std::move(st).error();
       }
     }
@@ -315,7 +308,9 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
       seal_at(seg, end);
       return out;
     }
-    if (auto st = settle_tail(seg, end, out.report); !st) return std::move(st).error();
+    if (auto st = settle_tail(seg, end, synced_log, out.report); !st) {
+      return std::move(st).error();
+    }
     out.report.segment_id = seg.id;
     out.report.resume_offset = end.offset;
     out.write_offset = end.offset;

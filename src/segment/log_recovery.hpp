@@ -22,6 +22,10 @@ struct RecoveredLog {
   std::uint64_t next_seq = 0;
   std::uint64_t min_ts = UINT64_MAX;
   std::uint64_t max_ts = 0;
+  // The first segment that may hold bytes no sync() covered: the one whose
+  // watermark marks the last sync, or the first segment of a log never
+  // synced. The writer's first sync() makes [unsynced_from, live) durable.
+  std::uint64_t unsynced_from = 0;
   RecoveryReport report;
 };
 

@@ -1,5 +1,6 @@
 #include <chronicle/segment/segment_writer.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <utility>
@@ -22,6 +23,12 @@ std::string RecoveryReport::to_string() const {
                        discarded_at, segment_id, discard_reason);
   }
   if (sealed_previous) out += "sealed the segment before the last; ";
+  if (dropped_segments != 0) {
+    out += fmt::format(
+        "removed {} segment(s) after the end of the log, holding only records no "
+        "sync() had covered; ",
+        dropped_segments);
+  }
   if (recreated_segment) out += "re-created a newest segment that had no header; ";
   out += fmt::format("resumed segment {} at offset {}", segment_id, resume_offset);
   return out;
@@ -86,11 +93,15 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
   if (existed && !S_ISDIR(st.st_mode)) {
     return file_error(Errc::InvalidArgument, dir, "is not a directory: expected a log directory");
   }
+  const auto slash = dir.find_last_of('/');
+  const std::string parent = slash == std::string::npos ? "." : dir.substr(0, slash ? slash : 1);
   if (!existed) {
     if (auto made = fs.mkdir(dir, options.dir_mode); !made) return std::move(made).error();
-    const auto slash = dir.find_last_of('/');
-    const std::string parent = slash == std::string::npos ? "." : dir.substr(0, slash ? slash : 1);
     if (auto synced = fs.sync_dir(parent); !synced) return std::move(synced).error();
+  } else {
+    // Whoever made it may have crashed before its name was synced: the
+    // first sync() does it.
+    state->unsynced_parent = parent;
   }
   auto lock = DirLock::acquire(fs, dir, options.file_mode & 0666);
   if (!lock) return std::move(lock).error();
@@ -99,6 +110,10 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
   auto recovered = detail::recover_log(fs, dir, options.opener);
   if (!recovered) return std::move(recovered).error();
   state->report = std::move(recovered->report);
+  // What earlier writers (and this recovery) left unsynced: the first sync()
+  // covers it, with a directory fsync for the names they made or removed.
+  state->inherited_from = recovered->unsynced_from;
+  state->dir_dirty = true;
   std::uint64_t write_offset = recovered->write_offset;
   if (recovered->live.map) {
     state->live = std::move(recovered->live);
@@ -125,6 +140,7 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
   writer.max_payload_ = chronicle::max_payload_size(options.segment_size);
   writer.fork_gen_ = detail::fork_generation_at_open();
   writer.enter_live_segment(write_offset);
+  writer.state_->inherited_to = writer.state_->live.id;
   writer.min_ts_ = recovered->min_ts;
   writer.max_ts_ = recovered->max_ts;
   writer.state_->preparer->request(writer.state_->live.id + 1);
@@ -140,6 +156,7 @@ void SegmentWriter::enter_live_segment(std::uint64_t write_offset) noexcept {
   min_ts_ = UINT64_MAX;
   max_ts_ = 0;
   state_->synced_offset = kSegmentHeaderSize;
+  state_->stamped = read_segment_header(base_).synced_offset != 0;
   state_->flushed_offset = write_offset;
 }
 
@@ -275,21 +292,47 @@ Status SegmentWriter::sync() {
     return st;
   };
   if (Error e = s.preparer->take_sync_error()) return poison(Status(std::move(e)));
+  for (std::uint64_t id = s.inherited_from; id < s.inherited_to; ++id) {
+    const std::string path = segment_path(s.dir, id);
+    auto fd = s.fs->open(path, O_RDONLY | O_NOFOLLOW);
+    if (!fd) {
+      // Compressed (the .q.zst was synced) or deleted by retention meanwhile.
+      if (fd.error().code() == Errc::NotFound) continue;
+      return poison(std::move(fd).error());
+    }
+    if (auto st = s.fs->fdatasync(fd->get(), path); !st) return poison(std::move(st));
+  }
+  s.inherited_from = s.inherited_to = 0;
   for (auto& u : s.unsynced) {
     if (auto st = s.fs->fdatasync(u.fd.get(), u.path); !st) return poison(std::move(st));
   }
   s.unsynced.clear();
   const std::uint64_t end = write_off_;
-  if (end > s.synced_offset) {
-    if (auto st = s.fs->msync(base_ + s.synced_offset, end - s.synced_offset, s.live.path); !st) {
-      return poison(std::move(st));
+  if (end > s.synced_offset || !s.stamped) {
+    if (end > s.synced_offset) {
+      if (auto st = s.fs->msync(base_ + s.synced_offset, end - s.synced_offset, s.live.path); !st) {
+        return poison(std::move(st));
+      }
     }
     store_synced_offset(base_, end);
     s.synced_offset = end;
+    if (!s.stamped) {
+      // The first watermark of a segment reaches the disk before sync()
+      // returns: recovery takes the newest segment that has one as the point
+      // up to which sync() covered the log (docs/FORMAT.md).
+      if (auto st = s.fs->msync(base_, kSegmentHeaderSize, s.live.path); !st) {
+        return poison(std::move(st));
+      }
+      s.stamped = true;
+    }
   }
   if (s.dir_dirty) {
     if (auto st = s.fs->sync_dir(s.dir); !st) return poison(std::move(st));
     s.dir_dirty = false;
+  }
+  if (!s.unsynced_parent.empty()) {
+    if (auto st = s.fs->sync_dir(s.unsynced_parent); !st) return poison(std::move(st));
+    s.unsynced_parent.clear();
   }
   return {};
 }

@@ -47,8 +47,15 @@ struct WriterState {
   // writer that never calls sync() does not hold a descriptor per segment.
   std::deque<UnsyncedSegment> unsynced;
   std::uint64_t synced_offset = 0;   // of the live segment
+  bool stamped = false;              // the live segment's header holds a watermark on disk
   std::uint64_t flushed_offset = 0;  // of the live segment
+  // Segments [inherited_from, inherited_to) were written before this writer
+  // opened the log and may hold bytes no sync() covered; the first sync()
+  // fdatasyncs them.
+  std::uint64_t inherited_from = 0;
+  std::uint64_t inherited_to = 0;
   bool dir_dirty = false;            // a segment was named since the last directory fsync
+  std::string unsynced_parent;       // the parent, if its entry for `dir` may not be durable
   Error sync_error;                  // sticky: set by the first failed sync
   RecoveryReport report;
   std::uint64_t rolls = 0;

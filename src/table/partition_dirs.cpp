@@ -18,6 +18,7 @@ Status make_partition_dirs(FileSystem& fs, const std::string& root, const std::s
   while (start <= relative.size()) {
     const std::size_t slash = relative.find('/', start);
     const std::size_t end = slash == std::string::npos ? relative.size() : slash;
+    const std::string parent = path;
     path += "/" + relative.substr(start, end - start);
     if (auto st = fs.mkdir(path, mode); !st) return st;
     struct stat s {};
@@ -27,6 +28,7 @@ Status make_partition_dirs(FileSystem& fs, const std::string& root, const std::s
                         "is {} where a partition directory belongs: refusing to follow or replace it",
                         S_ISLNK(s.st_mode) ? "a symlink" : "not a directory");
     }
+    if (auto st = fs.sync_dir(parent); !st) return st;
     if (slash == std::string::npos) break;
     start = slash + 1;
   }

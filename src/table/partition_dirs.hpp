@@ -15,7 +15,10 @@
 namespace chronicle::detail {
 
 // Creates root/relative one component at a time; each must end up a real
-// directory (an existing symlink or file there is refused).
+// directory (an existing symlink or file there is refused). Each one's name
+// is made durable (an fsync of its parent), also when it existed already: a
+// crash may have come between an earlier mkdir and its fsync, and a sync()
+// of the partition's log covers only the log directory itself.
 Status make_partition_dirs(FileSystem& fs, const std::string& root, const std::string& relative,
                            mode_t mode);
 

@@ -45,6 +45,11 @@ Result<Table> Table::create(std::string root, PartitionScheme scheme, TableConfi
     }
   } else if (auto made = fs.mkdir(root, config.dir_mode); !made) {
     return std::move(made).error();
+  } else {
+    // The table's own name is durable before create() returns.
+    const auto slash = root.find_last_of('/');
+    const std::string parent = slash == std::string::npos ? "." : root.substr(0, slash ? slash : 1);
+    if (auto synced = fs.sync_dir(parent); !synced) return std::move(synced).error();
   }
   detail::TableMetadata meta{scheme, config, Clock::system().now_ns()};
   if (auto st2 = detail::write_table_metadata(fs, root, meta, config.file_mode, false); !st2) {

@@ -99,6 +99,59 @@ TEST_F(FileSystemTest, FaultFsFailsTheNthCallOnceOrPersistently) {
   EXPECT_EQ(faulty.count(FsOp::Fallocate), 3);
 }
 
+// Records what observe() is told (the power-loss tests build on it).
+class ObservingFs : public FileSystem {
+ public:
+  std::vector<FsCall> calls;  // the views in them are dangling: use paths, froms
+  std::vector<std::string> paths, froms;
+  int failing_unlink = 0;
+
+ protected:
+  int inject(FsOp op, std::string_view) override { return op == FsOp::Unlink ? failing_unlink : 0; }
+  void observe(const FsCall& call) override {
+    calls.push_back(call);
+    paths.emplace_back(call.path);
+    froms.emplace_back(call.from);
+  }
+};
+
+TEST_F(FileSystemTest, ObserveSeesEverySuccessfulCallWithWhatItDid) {
+  ObservingFs obs;
+  const std::string a = tmp_.sub("a"), b = tmp_.sub("b");
+  ASSERT_OK_AND_ASSIGN(auto fd, obs.open(a, O_RDWR | O_CREAT | O_EXCL));
+  ASSERT_OK(obs.allocate(fd.get(), a, 8192));
+  ASSERT_OK_AND_ASSIGN(auto map, MmapFile::map(obs, fd.get(), a, 8192, true));
+  ASSERT_OK(obs.msync(map.data() + 4100, 10, a));
+  ASSERT_OK(obs.fdatasync(fd.get(), a));
+  ASSERT_OK(obs.rename_noreplace(a, b));
+  ASSERT_OK(obs.mkdir(tmp_.sub("d")));
+  ASSERT_OK(obs.mkdir(tmp_.sub("d")));
+  ASSERT_OK(obs.sync_dir(tmp_.path()));
+  obs.failing_unlink = EIO;
+  EXPECT_ERROR(obs.unlink(b), Errc::Io);  // a failed call is not observed
+  ASSERT_EQ(obs.calls.size(), 9u);
+  EXPECT_EQ(obs.calls[0].op, FsOp::Open);
+  EXPECT_EQ(obs.calls[0].fd, fd.get());
+  EXPECT_NE(obs.calls[0].flags & O_CREAT, 0);
+  EXPECT_EQ(obs.calls[1].op, FsOp::Fallocate);
+  EXPECT_EQ(obs.calls[1].len, 8192u);
+  EXPECT_EQ(obs.calls[2].op, FsOp::Mmap);
+  EXPECT_EQ(obs.calls[2].addr, map.data());
+  EXPECT_EQ(obs.calls[2].flags, 1);
+  EXPECT_EQ(obs.calls[3].op, FsOp::Msync);
+  EXPECT_EQ(obs.calls[3].addr, map.data() + 4100);
+  EXPECT_EQ(obs.calls[3].len, 10u);
+  EXPECT_EQ(obs.calls[4].op, FsOp::Fsync);
+  EXPECT_EQ(obs.calls[4].flags, 1);  // fdatasync
+  EXPECT_EQ(obs.calls[5].op, FsOp::Rename);
+  EXPECT_EQ(obs.paths[5], b);
+  EXPECT_EQ(obs.froms[5], a);
+  EXPECT_EQ(obs.calls[6].flags, 1);  // created
+  EXPECT_EQ(obs.calls[7].flags, 0);  // existed already
+  EXPECT_EQ(obs.calls[8].op, FsOp::DirSync);
+  EXPECT_EQ(obs.paths[8], tmp_.path());
+}
+
 TEST_F(FileSystemTest, DescriptorsNeverUseStdinStdoutOrStderr) {
   // Close stdin and open a file: the descriptor must not be 0.
   const int saved = ::dup(0);

@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "support/fault_fs.hpp"
 #include "support/files.hpp"
 #include "support/log_builder.hpp"
 #include "support/status_matchers.hpp"
@@ -68,6 +69,17 @@ class RecoveryTest : public TempDirTest {
       last = o;
       o += record_size(c - 1);
     }
+  }
+  // Offset of record number `k` (0-based) of segment `id`.
+  std::uint64_t record_offset(std::uint64_t id, int k) {
+    auto bytes = test::read_file(seg(id));
+    std::uint64_t o = kSegmentHeaderSize;
+    for (int i = 0; i < k; ++i) {
+      std::uint32_t c;
+      std::memcpy(&c, bytes.data() + o, 4);
+      o += record_size(c - 1);
+    }
+    return o;
   }
   // Offset just past the last record of segment `id`.
   std::uint64_t end_of_records(std::uint64_t id) {
@@ -159,6 +171,160 @@ TEST_F(RecoveryTest, DamageInTheMiddleWithCommittedRecordsAfterIsRefused) {
   EXPECT_NE(w.error().message().find("refusing to drop"), std::string::npos) << w.error().message();
   EXPECT_NE(w.error().message().find("offset " + std::to_string(o)), std::string::npos);
   EXPECT_EQ(test::read_file(seg(0)), bytes) << "a refused recovery must not change the file";
+}
+
+// Power loss (RELIABILITY B1): above the sync watermark pages reach the disk
+// in any order, so valid records can follow a lost page. In a log that sync()
+// covered, they were never promised: dropped with the tail and reported.
+TEST_F(RecoveryTest, InASyncedLogRecordsAfterDamageAboveTheWatermarkAreDroppedAndReported) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    test::append_records(w, 1, 0, 5);
+    ASSERT_OK(w.sync());
+    test::append_records(w, 1, 5, 12);
+    ASSERT_OK(w.close());
+  }
+  unseal_last();
+  const std::uint64_t bad = record_offset(0, 7);
+  ASSERT_GE(bad, header_of(0).synced_offset);
+  const std::uint32_t zero = 0;
+  test::set_bytes(seg(0), bad, &zero, 4);
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+  EXPECT_EQ(w.next_seq(), 7u);
+  const RecoveryReport& r = w.recovery_report();
+  EXPECT_EQ(r.discarded_at, bad);
+  EXPECT_NE(r.discard_reason.find("committed records from seq 8"), std::string::npos)
+      << r.to_string();
+  test::append_records(w, 1, 7, 9);
+  ASSERT_OK(w.close());
+  EXPECT_EQ(test::read_back(dir(), 1).seqs, test::iota_seqs(0, 9));
+}
+
+// A segment written after the last sync() may have holes while later
+// segments have records: the log ends at the first hole, the later segments
+// go, and the writer continues there.
+TEST_F(RecoveryTest, DamageInASegmentWrittenSinceTheLastSyncEndsTheLogThere) {
+  std::uint64_t n = 0;
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    test::append_records(w, 1, 0, 5);
+    ASSERT_OK(w.sync());  // segment 0 carries the watermark
+    while (w.segment_id() < 4) {
+      test::append_records(w, 1, n + 5, n + 6);
+      ++n;
+    }
+    n += 5;
+    ASSERT_OK(w.close());
+  }
+  ASSERT_TRUE(is_sealed(header_of(2)));
+  const std::uint64_t base2 = header_of(2).base_seq;
+  const std::uint64_t bad = record_offset(2, 3);
+  const std::uint32_t zero = 0;
+  test::set_bytes(seg(2), bad, &zero, 4);
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+  EXPECT_EQ(w.next_seq(), base2 + 3);
+  EXPECT_EQ(w.segment_id(), 2u);
+  EXPECT_EQ(w.recovery_report().dropped_segments, 2u) << w.recovery_report().to_string();
+  EXPECT_NE(w.recovery_report().to_string().find("removed 2 segment(s)"), std::string::npos);
+  EXPECT_FALSE(test::exists(seg(3)));
+  EXPECT_FALSE(test::exists(seg(4)));
+  test::append_records(w, 1, base2 + 3, base2 + 6);
+  ASSERT_OK(w.close());
+  EXPECT_EQ(test::read_back(dir(), 1).seqs, test::iota_seqs(0, base2 + 6));
+  ASSERT_LT(base2 + 6, n);
+}
+
+TEST_F(RecoveryTest, BlankSegmentWrittenSinceTheLastSyncEndsTheLogBeforeIt) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    test::append_records(w, 1, 0, 5);
+    ASSERT_OK(w.sync());
+    std::uint64_t s = 5;
+    while (w.segment_id() < 3) test::append_records(w, 1, s, s + 1), ++s;
+    ASSERT_OK(w.close());
+  }
+  const std::uint64_t end1 = header_of(1).base_seq + header_of(1).record_count;
+  test::write_file(seg(2), std::vector<char>(8192, 0));  // its pages never reached the disk
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+  EXPECT_EQ(w.next_seq(), end1);
+  EXPECT_EQ(w.segment_id(), 2u);
+  ASSERT_OK(w.close());
+  EXPECT_EQ(test::read_back(dir(), 1).seqs, test::iota_seqs(0, end1));
+}
+
+// Damage in the part of a segment a sync() covered stays Corruption, also
+// when it is the segment whose watermark marks the last sync.
+TEST_F(RecoveryTest, DamageBelowTheWatermarkOfTheLastSyncedSegmentIsRefused) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    test::append_records(w, 1, 0, 10);
+    ASSERT_OK(w.sync());
+    std::uint64_t s = 10;
+    while (w.segment_id() < 2) test::append_records(w, 1, s, s + 1), ++s;
+    ASSERT_OK(w.close());
+  }
+  const std::uint32_t zero = 0;
+  test::set_bytes(seg(0), record_offset(0, 4), &zero, 4);
+  auto before = test::read_file(seg(0));
+  auto w = SegmentWriter::open(dir(), opts());
+  EXPECT_ERROR(w, Errc::Corruption);
+  EXPECT_NE(w.error().message().find("sync watermark"), std::string::npos) << w.error().message();
+  EXPECT_EQ(test::read_file(seg(0)), before) << "a refused recovery must not change the file";
+}
+
+// sync() promises every append acknowledged before it, also those of an
+// earlier writer that never synced them.
+TEST_F(RecoveryTest, FirstSyncAfterReopenCoversWhatTheLastWriterLeftUnsynced) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    std::uint64_t s = 0;
+    while (w.segment_id() < 3) test::append_records(w, 1, s, s + 1), ++s;
+    ASSERT_OK(w.close());
+  }
+  test::FaultFs counting;
+  LogOptions o = opts();
+  o.fs = &counting;
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), o));
+  counting.reset_counts();
+  ASSERT_OK(w.sync());
+  EXPECT_GE(counting.count(FsOp::Fsync), 4) << "segments 0-3 were never synced";
+  EXPECT_EQ(counting.count(FsOp::DirSync), 2) << "the log directory and its parent";
+  counting.reset_counts();
+  ASSERT_OK(w.sync());
+  EXPECT_EQ(counting.count(FsOp::Fsync), 0) << "only the first sync covers them";
+}
+
+// Recovery takes the newest segment with a watermark as the last synced
+// point, so the first sync() of each segment writes its watermark to disk
+// before it returns (one more msync, of the header page), even when the
+// segment is still empty.
+TEST_F(RecoveryTest, FirstSyncOfASegmentStampsItsWatermark) {
+  test::FaultFs counting;
+  LogOptions o = opts();
+  o.fs = &counting;
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), o));
+    test::append_records(w, 1, 0, 3);
+    ASSERT_OK(w.close());
+  }
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), o));
+  ASSERT_EQ(w.segment_id(), 1u);
+  EXPECT_EQ(header_of(1).synced_offset, 0u);
+  counting.reset_counts();
+  ASSERT_OK(w.sync());
+  EXPECT_EQ(header_of(1).synced_offset, kSegmentHeaderSize);
+  EXPECT_EQ(counting.count(FsOp::Msync), 1) << "the header page of the empty segment";
+  test::append_records(w, 1, 3, 5);
+  counting.reset_counts();
+  ASSERT_OK(w.sync());
+  EXPECT_EQ(counting.count(FsOp::Msync), 1) << "later syncs msync only the new records";
+  EXPECT_EQ(header_of(1).synced_offset, w.write_offset());
+  std::uint64_t s = 5;
+  while (w.segment_id() < 2) test::append_records(w, 1, s, s + 1), ++s;
+  counting.reset_counts();
+  ASSERT_OK(w.sync());
+  EXPECT_EQ(counting.count(FsOp::Msync), 2) << "the new records, then the header page";
+  EXPECT_EQ(header_of(2).synced_offset, w.write_offset());
 }
 
 TEST_F(RecoveryTest, RecoveryIsIdempotent) {

@@ -6,11 +6,14 @@
 //
 // The default instance calls the system directly. Tests derive from FileSystem
 // and override inject() to fail the n-th call of a kind with a chosen errno
-// (see tests/support/fault_fs.hpp). Every operation names its path in the error
-// it returns. All descriptors are opened O_CLOEXEC.
+// (see tests/support/fault_fs.hpp), or observe() to record what each call did
+// (tests/powerloss/: the I/O ordering audit and the power-loss model). Every
+// operation names its path in the error it returns. All descriptors are
+// opened O_CLOEXEC.
 //
 // Thread safety: the default instance is stateless and may be shared by any
-// number of threads; a derived instance must make inject() thread-safe.
+// number of threads; a derived instance must make inject() and observe()
+// thread-safe.
 
 #include <sys/types.h>
 
@@ -43,6 +46,22 @@ enum class FsOp : std::uint8_t {
 };
 inline constexpr int kFsOpCount = static_cast<int>(FsOp::Lock) + 1;
 std::string_view fs_op_name(FsOp op) noexcept;
+
+// What a call that succeeded did, as FileSystem::observe() is told. The
+// views are valid during the observe() call only.
+struct FsCall {
+  FsOp op = FsOp::Open;
+  std::string_view path;        // the file or directory; Rename: the new name
+  std::string_view from;        // Rename: the old name; otherwise empty
+  int fd = -1;                  // the descriptor used (Open: the one opened), or -1
+  const void* addr = nullptr;   // Mmap: the mapping; Msync: the start given
+  std::uint64_t offset = 0;     // SyncRange, Pread, Pwrite
+  std::uint64_t len = 0;        // Fallocate, Ftruncate: the file length; Mmap,
+                                // Msync, SyncRange, Pread, Pwrite: the range length
+  int flags = 0;                // Open: the open(2) flags; Mmap: 1 when writable;
+                                // Fsync: 1 for fdatasync; Mkdir: 1 when it created
+                                // the directory; Rename: 1 when it may replace
+};
 
 class FileSystem {
  public:
@@ -94,6 +113,9 @@ class FileSystem {
     (void)path;
     return 0;
   }
+  // Called after every operation that succeeded, on the thread that made it,
+  // before the operation returns.
+  virtual void observe(const FsCall& call) { (void)call; }
 };
 
 }  // namespace chronicle

@@ -23,9 +23,13 @@ struct RecoveryReport {
   // The newest segment was empty or had no header (crash while it was being
   // created) and was created again.
   bool recreated_segment = false;
+  // Segments removed whole because the log ended before them: after a power
+  // loss, damage in a segment written since the last sync() ends the log
+  // there, and the later segments held only records no sync() had covered.
+  std::uint64_t dropped_segments = 0;
 
   bool clean() const noexcept {
-    return discarded_bytes == 0 && !sealed_previous && !recreated_segment;
+    return discarded_bytes == 0 && !sealed_previous && !recreated_segment && dropped_segments == 0;
   }
   // One line for logs, e.g. "discarded 72 bytes at offset 4096 of segment 3: ...".
   std::string to_string() const;

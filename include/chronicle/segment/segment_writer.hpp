@@ -43,9 +43,13 @@ class SegmentWriter {
  public:
   // Opens (creating if needed) the log in `dir`; the parent directory must
   // exist. On an existing log, recovers: verifies the records of the last
-  // segment, zeroes a torn tail left by a crash (reported in
-  // recovery_report()), and continues with the next sequence number. Refuses
-  // with Corruption when committed records are damaged, never dropping them.
+  // segment (and of every segment written since the last sync()), zeroes a
+  // torn tail left by a crash (reported in recovery_report()), and continues
+  // with the next sequence number. Refuses with Corruption when committed
+  // records are damaged that a sync() had covered, or, in a log never
+  // synced, that a process crash cannot explain; records after damage that
+  // no sync() covered (what a power loss leaves) are dropped and reported
+  // (docs/FORMAT.md, "Recovery rules").
   static Result<SegmentWriter> open(std::string dir, LogOptions options = {});
 
   SegmentWriter(SegmentWriter&& other) noexcept;
@@ -80,7 +84,8 @@ class SegmentWriter {
   // not wait. Promises nothing for power loss.
   Status flush();
   // Returns once every record appended before the call is on stable storage,
-  // including the names of new segment files (directory fsync).
+  // including the names of new segment files (directory fsync). The first
+  // sync() after open() also covers what earlier writers left unsynced.
   Status sync();
   // Seals the live segment (end marker and seal block; fdatasync with
   // sync_on_seal), releases the lock. The next writer on this log starts a
