@@ -44,8 +44,9 @@ void fill_missed_segments(int dir_fd, std::map<std::uint64_t, SegmentEntry>& by_
   if (by_id.empty()) return;
   const std::uint64_t first = by_id.begin()->first, last = by_id.rbegin()->first;
   const std::uint64_t holes = last - first + 1 - by_id.size();
-  for (std::uint64_t id = first + 1; holes <= kMaxProbedHoles && id < last; ++id) {
-    if (by_id.count(id) == 0) {
+  if (holes > 0 && holes <= kMaxProbedHoles) {
+    for (std::uint64_t id = first + 1; id < last; ++id) {
+      if (by_id.count(id) != 0) continue;
       if (auto found = probe_segment(dir_fd, id)) by_id.emplace(id, *found);
     }
   }

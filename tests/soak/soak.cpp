@@ -32,6 +32,7 @@
 
 #include <chronicle/lifecycle/storage_lifecycle_manager.hpp>
 #include <chronicle/segment/segment_store.hpp>
+#include <chronicle/table/partition/partition_path.hpp>
 #include <chronicle/table/reader/time_series_reader.hpp>
 #include <chronicle/table/table.hpp>
 
@@ -103,10 +104,11 @@ class Soak {
     config.compression_block_size = 64 * 1024;
     auto table = Table::create(root_ + "/table", *scheme, config);
     if (!table) return report_setup("table: " + table.error().to_string());
-    values_ = PartitionValues::parse(*scheme, {{"stream", "soak"}}).value();
-    partition_dir_ = table->partition_dir(values_).value();
+    const PartitionValues values = PartitionValues::parse(*scheme, {{"stream", "soak"}}).value();
+    partition_dir_ = table->partition_dir(values).value();
+    partition_path_ = partition_path(*scheme, values).value();
     final_file_ = root_ + "/final";
-    auto writer = table->partition_writer(values_);
+    auto writer = table->partition_writer(values);
     if (!writer) return report_setup("writer: " + writer.error().to_string());
     if (auto seq = writer->append(1, kFirstTs, payload_of(0)); !seq) {
       return report_setup("append: " + seq.error().to_string());
@@ -239,7 +241,6 @@ class Soak {
   // run compresses it back).
   void decompressor_loop(StorageLifecycleManager& manager) {
     std::mt19937_64 rng(11);
-    const std::string relative = "stream=soak";
     while (!workers_stop_ && !stop_) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       auto listed = list_segments(partition_dir_);
@@ -249,7 +250,7 @@ class Soak {
         if (e.cold && !e.hot) cold.push_back(e.id);
       }
       if (cold.empty()) continue;
-      auto stats = manager.decompress_segment(relative, cold[rng() % cold.size()]);
+      auto stats = manager.decompress_segment(partition_path_, cold[rng() % cold.size()]);
       if (!stats) {
         // Busy (a background run holds the partition) or deleted meanwhile.
         if (stats.error().code() == Errc::Locked || stats.error().code() == Errc::NotFound) continue;
@@ -261,8 +262,8 @@ class Soak {
 
   std::string root_;
   int seconds_;
-  PartitionValues values_;
   std::string partition_dir_;
+  std::string partition_path_;  // relative to the table root
   std::string final_file_;
   std::atomic<std::uint64_t> written_{0};
   std::atomic<std::uint64_t> compressed_{0}, decompressed_{0}, deleted_{0};

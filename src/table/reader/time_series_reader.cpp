@@ -206,8 +206,8 @@ Result<SeekResult> TimeSeriesReader::seek_with(Listing listing, std::uint64_t ts
 Result<SeekResult> TimeSeriesReader::seek_timestamp(std::uint64_t ts) {
   if (!log_.status()) return log_.status().error();
   auto result = seek_with(Listing::Cached, ts);
-  // A segment of the cached listing is gone (the partition was deleted and
-  // written again, say): forget what was cached and look once more.
+  // A segment of the cached listing is gone (retention deleted it, say):
+  // forget what was cached and look once more.
   if (!result && result.error().code() == Errc::NotFound) {
     listed_.clear();
     sealed_.clear();
