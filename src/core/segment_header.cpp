@@ -25,6 +25,15 @@ Status validate_segment_header(const SegmentHeader& h, const std::string& path,
     return corruption(path, 6, "bad segment header size: expected {}, found {}",
                       kSegmentHeaderSize, h.header_size);
   }
+  if (h.start_state == kSegmentNamedAhead) {
+    return corruption(path, offsetof(SegmentHeader, start_state),
+                      "segment was named ahead of a roll and never started: it holds no record "
+                      "and no base_seq");
+  }
+  if (h.start_state != kSegmentStarted) {
+    return corruption(path, offsetof(SegmentHeader, start_state),
+                      "bad start_state 0x{:08x}: expected 0 (started)", h.start_state);
+  }
   if (const auto sum = identity_checksum_of(h); sum != h.identity_checksum) {
     return corruption(path, offsetof(SegmentHeader, identity_checksum),
                       "segment header checksum mismatch: expected 0x{:08x}, found 0x{:08x}", sum,

@@ -24,6 +24,11 @@ Result<std::unique_ptr<HotSegment>> HotSegment::open(FileSystem& fs, const std::
   auto map = MmapFile::map(fs, fd->get(), path, size, /*writable=*/false);
   if (!map) return std::move(map).error();
   const SegmentHeader h = read_segment_header(map->data());
+  if (is_named_ahead(h)) {
+    // The writer's next segment, waiting for its roll: not part of the log yet.
+    return file_error(Errc::NotFound, path,
+                      "segment is named ahead of the writer's next roll and holds no record yet");
+  }
   if (auto ok = validate_segment_header(h, path, id, size); !ok) return std::move(ok).error();
   return std::unique_ptr<HotSegment>(new HotSegment(path, id, std::move(*map)));
 }

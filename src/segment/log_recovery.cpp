@@ -129,11 +129,13 @@ Status end_log_at_unsynced_damage(FileSystem& fs, const std::string& dir, const 
   for (std::size_t i = point.index + (point.cold ? 1 : 0); i < entries.size(); ++i) {
     auto opened = open_rw(fs, dir, entries[i].id);
     if (!opened) return std::move(opened).error();
-    if (opened->blank || opened->headerless) {
+    LiveSegment& seg = opened->seg;
+    // A header reverted to "named ahead" lost its roll the same way.
+    if (opened->blank || opened->headerless ||
+        is_named_ahead(read_segment_header(seg.map.data()))) {
       cut = i;
       break;
     }
-    LiveSegment& seg = opened->seg;
     const SegmentHeader h = read_segment_header(seg.map.data());
     if (auto ok = validate_segment_header(h, seg.path, entries[i].id, opened->file_size); !ok) {
       return ok;
@@ -170,19 +172,36 @@ Status end_log_at_unsynced_damage(FileSystem& fs, const std::string& dir, const 
   return {};
 }
 
-Status remove_prepared_segments(FileSystem& fs, const std::string& dir) {
+// Removes what a writer prepared but never started: `.q.prep` files, and a
+// newest `.q` named ahead of a roll that never came. Such a segment holds no
+// record, unless a power loss reverted its header after the roll (no sync()
+// covers a segment before its header is durable); then its records are
+// dropped with it and reported.
+Status remove_unstarted_segments(FileSystem& fs, const std::string& dir, RecoveryReport& report) {
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return io_error("opendir", dir, errno);
   std::vector<std::string> stale;
+  std::optional<std::uint64_t> newest_hot;
   while (const dirent* e = ::readdir(d)) {
     auto parsed = parse_segment_file_name(e->d_name);
-    if (parsed && parsed->suffix == kPrepSuffix) stale.push_back(dir + "/" + e->d_name);
+    if (!parsed) continue;
+    if (parsed->suffix == kPrepSuffix) stale.push_back(dir + "/" + e->d_name);
+    if (parsed->suffix == kHotSuffix) newest_hot = std::max(newest_hot.value_or(0), parsed->id);
   }
+  const bool named_ahead = newest_hot && is_named_ahead_on_disk(::dirfd(d), *newest_hot);
   ::closedir(d);
   for (const auto& path : stale) {
     if (auto st = fs.unlink(path); !st && st.error().code() != Errc::NotFound) return st;
   }
-  return {};
+  if (!named_ahead) return {};
+  auto opened = open_rw(fs, dir, *newest_hot);
+  if (!opened) return std::move(opened).error();
+  const LiveSegment& seg = opened->seg;
+  if (nonzero_extent(seg.map.data(), kSegmentHeaderSize, seg.map.size())) {
+    ++report.dropped_segments;
+  }
+  opened->seg.map.reset();
+  return fs.unlink(seg.path);
 }
 
 // The previous segment of an unsealed last one must be ended and sealed; a
@@ -225,7 +244,7 @@ Status settle_previous(FileSystem& fs, const std::string& dir, std::uint64_t id,
 Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
                                  const SegmentOpener* opener) {
   RecoveredLog out;
-  if (auto st = remove_prepared_segments(fs, dir); !st) return std::move(st).error();
+  if (auto st = remove_unstarted_segments(fs, dir, out.report); !st) return std::move(st).error();
   auto listed = list_segments(dir);
   if (!listed) return std::move(listed).error();
   std::vector<SegmentEntry> entries = std::move(*listed);

@@ -1,6 +1,8 @@
 #pragma once
-// Prepares segment files ahead of use, so that a roll costs a rename instead
-// of allocating and faulting in a whole segment. Internal to the writer.
+// Prepares segment files ahead of use, so that a roll neither allocates and
+// faults in a whole segment nor waits for a rename: in background mode the
+// prepared file is also named ahead, and the roll only writes its header.
+// Internal to the writer.
 
 #include <condition_variable>
 #include <cstdint>
@@ -17,12 +19,14 @@
 
 namespace chronicle::detail {
 
-// A segment file under its temporary name (NNNNNNNNN.q.prep): allocated,
-// mapped writable, pre-faulted, with every identity field written except
-// base_seq and the identity checksum, which the roll fills in.
+// A segment file allocated, mapped writable and pre-faulted, with every
+// identity field written except base_seq and the identity checksum, which the
+// roll fills in. Its name is the temporary NNNNNNNNN.q.prep, or, once named
+// ahead, its final NNNNNNNNN.q with start_state kSegmentNamedAhead.
 struct PreparedSegment {
   std::uint64_t id = 0;
-  std::string prep_path;
+  std::string path;  // its current name
+  bool named_ahead = false;
   UniqueFd fd;
   MmapFile map;
 };
@@ -32,19 +36,26 @@ struct PreparedSegment {
 Result<PreparedSegment> prepare_segment(FileSystem& fs, const std::string& dir, std::uint64_t id,
                                         const LogOptions& options, std::uint64_t created_ns);
 
-// Names a prepared segment as the live segment `NNNNNNNNN.q` after filling in
-// its base_seq: sets the identity checksum, then renames (never replacing an
-// existing file).
+// Gives a prepared segment its final name `NNNNNNNNN.q` (never replacing an
+// existing file) while its header still says "named ahead", so readers skip
+// it until the roll starts it.
+Status name_ahead(FileSystem& fs, const std::string& dir, PreparedSegment& seg);
+
+// Makes a prepared segment the live one: fills in base_seq and the identity
+// checksum (start_named_segment), then, unless it was named ahead, renames it
+// to its final name (never replacing an existing file).
 Status publish_segment(FileSystem& fs, const std::string& dir, PreparedSegment& seg,
                        std::uint64_t base_seq);
 
 class SegmentPreparer {
  public:
-  // With `background`, a thread prepares requested segments and unmaps
-  // retired ones; without, take() prepares inline and retire() unmaps inline.
+  // With `background`, a thread prepares and names ahead requested segments
+  // and unmaps retired ones; without, take() prepares inline (the roll then
+  // renames) and retire() unmaps inline.
   SegmentPreparer(FileSystem& fs, const Clock& clock, std::string dir, LogOptions options,
                   bool background);
-  // Stops the thread and removes a prepared segment that was never taken.
+  // Stops the thread and removes a prepared segment that was never taken
+  // (under either name).
   ~SegmentPreparer();
   SegmentPreparer(const SegmentPreparer&) = delete;
   SegmentPreparer& operator=(const SegmentPreparer&) = delete;

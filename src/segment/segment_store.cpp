@@ -9,6 +9,8 @@
 #include <map>
 
 #include <chronicle/core/errors.hpp>
+#include <chronicle/core/segment_header.hpp>
+#include <chronicle/core/unique_fd.hpp>
 
 namespace chronicle {
 namespace {
@@ -64,6 +66,14 @@ void fill_missed_segments(int dir_fd, std::map<std::uint64_t, SegmentEntry>& by_
 
 }  // namespace
 
+bool is_named_ahead_on_disk(int dir_fd, std::uint64_t id) {
+  const UniqueFd fd(::openat(dir_fd, segment_file_name(id, SegmentTier::Hot).c_str(),
+                             O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  SegmentHeader h{};
+  return fd && ::pread(fd.get(), &h, sizeof h, 0) == static_cast<ssize_t>(sizeof h) &&
+         is_named_ahead(h);
+}
+
 Result<std::vector<SegmentEntry>> list_segments(const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return io_error("opendir", dir, errno);
@@ -78,7 +88,15 @@ Result<std::vector<SegmentEntry>> list_segments(const std::string& dir) {
     if (parsed->suffix == kColdSuffix) entry.cold = true;
   }
   const int err = errno;
-  if (err == 0) fill_missed_segments(::dirfd(d), by_id);
+  if (err == 0) {
+    fill_missed_segments(::dirfd(d), by_id);
+    // The writer's next segment, named ahead of its roll, is not part of the
+    // log until the roll starts it.
+    if (!by_id.empty() && by_id.rbegin()->second.hot && !by_id.rbegin()->second.cold &&
+        is_named_ahead_on_disk(::dirfd(d), by_id.rbegin()->first)) {
+      by_id.erase(std::prev(by_id.end()));
+    }
+  }
   ::closedir(d);
   if (err != 0) return io_error("readdir", dir, err);
   std::vector<SegmentEntry> out;

@@ -124,7 +124,7 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
     if (!seg) return std::move(seg).error();
     if (auto published = detail::publish_segment(fs, dir, *seg, recovered->next_seq); !published) {
       seg->map.reset();
-      (void)fs.unlink(seg->prep_path);
+      (void)fs.unlink(seg->path);
       return std::move(published).error();
     }
     state->live = {seg->id, segment_path(dir, seg->id), std::move(seg->fd), std::move(seg->map)};
@@ -237,7 +237,7 @@ Status SegmentWriter::roll() noexcept {
   if (!next) return std::move(next).error();
   if (auto published = detail::publish_segment(*s.fs, s.dir, *next, next_seq_); !published) {
     next->map.reset();
-    (void)s.fs->unlink(next->prep_path);
+    (void)s.fs->unlink(next->path);
     return published;
   }
   CHRONICLE_CRASH_POINT("roll.after_publish");

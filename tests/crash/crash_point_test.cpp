@@ -20,14 +20,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chronicle/compression/segment_compression.hpp>
-#include <chronicle/core/crash_point.hpp>
-#include <chronicle/segment/segment_naming.hpp>
-#include <chronicle/segment/segment_store.hpp>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <chronicle/compression/segment_compression.hpp>
+#include <chronicle/core/crash_point.hpp>
+#include <chronicle/segment/segment_naming.hpp>
+#include <chronicle/segment/segment_store.hpp>
 
 #include "crash/crash_harness.hpp"
 
@@ -94,6 +96,20 @@ int count_files_with(const std::string& dir, std::string_view part) {
   }
   ::closedir(d);
   return found;
+}
+
+// True if the newest `.q` of `dir` is a segment named ahead of a roll.
+bool newest_is_named_ahead(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return false;
+  std::optional<std::uint64_t> newest;
+  while (const dirent* e = ::readdir(d)) {
+    auto parsed = parse_segment_file_name(e->d_name);
+    if (parsed && parsed->suffix == kHotSuffix) newest = std::max(newest.value_or(0), parsed->id);
+  }
+  const bool named = newest && is_named_ahead_on_disk(::dirfd(d), *newest);
+  ::closedir(d);
+  return named;
 }
 
 class CrashPointTest : public ::testing::TestWithParam<std::string_view> {
@@ -245,6 +261,9 @@ TEST_P(CrashPointTest, LogRecoversAfterAKillAtThePoint) {
     if (point == "create.after_allocate") {
       EXPECT_GE(count_files_with(dir_, kPrepSuffix), 1)
           << "no half-prepared segment was left behind";
+    }
+    if (point == "create.after_name_ahead") {
+      EXPECT_TRUE(newest_is_named_ahead(dir_)) << "no segment named ahead was left behind";
     }
     if (point.ends_with(".after_rename")) {
       auto segments = list_segments(dir_);

@@ -53,9 +53,10 @@ inline bool ends_with(const std::string& s, const std::string& suffix) {
 // or nullptr when it needs both.
 inline const char* exemption(const RecordedCall& rename) {
   if (ends_with(rename.from, ".q.prep")) {
-    return "a prepared segment named by a roll: it holds no record yet; the next sync() msyncs "
-           "or fdatasyncs it and fsyncs the directory (rule 4), and a header that never reached "
-           "the disk reads as blank, which recovery treats as the end of the log";
+    return "a prepared segment, named ahead of its roll or by it: it holds no record yet; the "
+           "next sync() after the roll msyncs or fdatasyncs it and fsyncs the directory (rule "
+           "4), and a header that never reached the disk reads as blank or named ahead, which "
+           "recovery treats as the end of the log";
   }
   if (ends_with(rename.path, "/.access")) {
     return "advisory access statistics (docs/FORMAT.md: replaced atomically, not fsynced); a "

@@ -33,6 +33,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <random>
@@ -124,7 +125,7 @@ class PowerLossFs : public FileSystem {
   // which `ignore(name)` is true are left out; bytes [ignore_from, ignore_to)
   // of every file are not compared. One line per finding.
   std::vector<std::string> not_durable(const std::string& dir,
-                                       bool (*ignore)(const std::string& name),
+                                       const std::function<bool(const std::string& name)>& ignore,
                                        std::uint64_t ignore_from = 0,
                                        std::uint64_t ignore_to = 0) const;
 

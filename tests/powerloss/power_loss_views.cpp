@@ -166,8 +166,8 @@ std::vector<std::string> PowerLossFs::divergences() const {
   return out;
 }
 
-std::vector<std::string> PowerLossFs::not_durable(const std::string& dir,
-                                                  bool (*ignore)(const std::string& name),
+std::vector<std::string> PowerLossFs::not_durable(
+    const std::string& dir, const std::function<bool(const std::string& name)>& ignore,
                                                   std::uint64_t ignore_from,
                                                   std::uint64_t ignore_to) const {
   std::lock_guard lock(mu_);
@@ -184,7 +184,7 @@ std::vector<std::string> PowerLossFs::not_durable(const std::string& dir,
   if (d == dirs_.end()) return {dir + ": not modelled"};
   for (const auto& [name, node] :
        apply(d->second.durable, d->second.pending, d->second.pending.size())) {
-    if (ignore != nullptr && ignore(name)) continue;
+    if (ignore && ignore(name)) continue;
     auto durable = d->second.durable.find(name);
     if (durable == d->second.durable.end() || durable->second != node) {
       out.push_back(dir + "/" + name + ": name not durable");

@@ -1,3 +1,4 @@
+#include <chronicle/segment/hot_segment.hpp>
 #include <chronicle/segment/log_reader.hpp>
 #include <chronicle/segment/segment_store.hpp>
 #include <chronicle/segment/segment_writer.hpp>
@@ -118,6 +119,34 @@ TEST_F(SegmentWriterTest, RollsWhenRecordDoesNotFit) {
   auto records = read_all(dir(), &payloads);
   ASSERT_EQ(records.size(), 50u);
   for (int i = 0; i < 50; ++i) EXPECT_EQ(records[i].seq, static_cast<std::uint64_t>(i));
+}
+
+// The preparer names the next segment ahead of the roll, so the roll itself
+// makes no system call; until then readers must not see it.
+TEST_F(SegmentWriterTest, NextSegmentIsNamedAheadAndInvisibleUntilTheRoll) {
+  ASSERT_OK_AND_ASSIGN(auto writer, SegmentWriter::open(dir(), small(8192)));
+  const std::string next = segment_path(dir(), 1);
+  for (int i = 0; i < 5000 && !test::exists(next); ++i) ::usleep(1000);
+  ASSERT_TRUE(test::exists(next)) << "the preparer did not name segment 1 ahead within 5 s";
+  ASSERT_OK_AND_ASSIGN(auto listed, list_segments(dir()));
+  ASSERT_EQ(listed.size(), 1u) << "the named-ahead segment is listed";
+  auto opened = HotSegment::open(FileSystem::system(), next, 1);
+  EXPECT_ERROR(opened, Errc::NotFound);
+  EXPECT_NE(opened.error().message().find("named ahead"), std::string::npos)
+      << opened.error().message();
+
+  std::vector<std::byte> payload(1000, std::byte{7});
+  std::uint64_t n = 0;
+  while (writer.rolls() == 0) ASSERT_OK(writer.append(1, n++, payload));
+  ASSERT_OK_AND_ASSIGN(auto started, HotSegment::open(FileSystem::system(), next, 1));
+  EXPECT_EQ(started->header().base_seq, n - 1);
+  std::vector<std::vector<std::byte>> payloads;
+  EXPECT_EQ(read_all(dir(), &payloads).size(), n);
+  // close() removes the segment it had named ahead for the next roll.
+  ASSERT_OK(writer.close());
+  EXPECT_FALSE(test::exists(segment_path(dir(), 2)));
+  ASSERT_OK_AND_ASSIGN(listed, list_segments(dir()));
+  EXPECT_EQ(listed.size(), 2u);
 }
 
 TEST_F(SegmentWriterTest, RollsManyTimesWithoutPrepareAhead) {

@@ -16,12 +16,13 @@
 
 namespace chronicle::detail {
 
-inline constexpr std::array<std::string_view, 16> kCrashPoints = {
+inline constexpr std::array<std::string_view, 17> kCrashPoints = {
     "append.after_payload",       // payload and header stored, commit not yet
-    "roll.after_publish",         // next segment renamed into place
+    "roll.after_publish",         // next segment started (and named, if not named ahead)
     "roll.after_end_marker",      // end marker stored in the old segment
     "roll.after_seal",            // old segment's seal block written
     "create.after_allocate",      // new segment file allocated, not yet named
+    "create.after_name_ahead",    // prepared segment named ahead of its roll
     "recovery.after_scan",        // torn tail found, nothing changed yet
     "recovery.during_zero",       // part of the torn tail zeroed
     "recovery.after_seal_previous",  // previous unsealed segment sealed

@@ -2,7 +2,7 @@
 // The 128-byte header at the start of every segment file (docs/FORMAT.md).
 //
 //   offset size field
-//   -- identity block: written once, before the segment file gets its name --
+//   -- identity block: written once, before the first record --
 //   0      4    magic              "CHRQ" (0x51524843)
 //   4      2    format_version     kSegmentFormatVersion
 //   6      2    header_size        128
@@ -10,7 +10,8 @@
 //   16     8    capacity           file size at creation (preallocated)
 //   24     8    base_seq           sequence number of the first record
 //   32     8    created_ns         wall-clock creation time
-//   40     4    reserved           0
+//   40     4    start_state        0: started; kSegmentNamedAhead: named by the
+//                                  writer ahead of its roll, no record yet
 //   44     4    identity_checksum  checksum32 of bytes [0, 44)
 //   -- seal block: written once, when the segment is sealed --
 //   48     4    flags              bit 0: SEALED
@@ -43,6 +44,10 @@ inline constexpr std::uint32_t kSegmentMagic = 0x51524843u;  // "CHRQ" on disk
 inline constexpr std::uint16_t kSegmentFormatVersion = 1;
 inline constexpr std::size_t kSegmentHeaderSize = 128;
 inline constexpr std::uint32_t kSegmentFlagSealed = 1u;
+// start_state of a segment the writer has named ahead of its roll ("PEND"):
+// base_seq is not known yet, so readers treat the file as not there.
+inline constexpr std::uint32_t kSegmentNamedAhead = 0x444E4550u;
+inline constexpr std::uint32_t kSegmentStarted = 0;
 
 struct SegmentHeader {
   std::uint32_t magic;
@@ -52,7 +57,7 @@ struct SegmentHeader {
   std::uint64_t capacity;
   std::uint64_t base_seq;
   std::uint64_t created_ns;
-  std::uint32_t reserved0;
+  std::uint32_t start_state;
   std::uint32_t identity_checksum;
   std::uint32_t flags;
   std::uint32_t reserved1;
@@ -70,6 +75,7 @@ static_assert(offsetof(SegmentHeader, segment_id) == 8);
 static_assert(offsetof(SegmentHeader, capacity) == 16);
 static_assert(offsetof(SegmentHeader, base_seq) == 24);
 static_assert(offsetof(SegmentHeader, created_ns) == 32);
+static_assert(offsetof(SegmentHeader, start_state) == 40);
 static_assert(offsetof(SegmentHeader, identity_checksum) == 44);
 static_assert(offsetof(SegmentHeader, flags) == 48);
 static_assert(offsetof(SegmentHeader, end_of_data) == 56);
@@ -97,17 +103,25 @@ inline bool is_sealed(const SegmentHeader& h) noexcept {
   return (h.flags & kSegmentFlagSealed) != 0 && h.seal_checksum == seal_checksum_of(h);
 }
 
+// True for a segment named ahead of its roll (see start_named_segment).
+inline bool is_named_ahead(const SegmentHeader& h) noexcept {
+  return h.magic == kSegmentMagic && h.start_state == kSegmentNamedAhead;
+}
+
 // A copy of the header taken from a mapping, read word by word with atomic
-// loads: the writer may be sealing it concurrently, in this or another
-// process. A seal block read while it is being written fails its checksum and
-// reads as "not sealed".
+// loads: the writer may be starting or sealing it concurrently, in this or
+// another process. A seal block read while it is being written fails its
+// checksum and reads as "not sealed".
 inline SegmentHeader read_segment_header(const std::byte* segment) noexcept {
   std::uint64_t words[kSegmentHeaderSize / 8];
+  // Pairs with the release store in start_named_segment: a header read as
+  // started has its final base_seq and identity checksum.
+  words[5] = detail::load_u64_acquire(segment + 40);
   // Pairs with the release store in write_seal_block: if the checksum word is
   // the new one, so are the seal fields loaded after it.
   words[11] = detail::load_u64_acquire(segment + 88);
   for (std::size_t i = 0; i < kSegmentHeaderSize / 8; ++i) {
-    if (i != 11) {
+    if (i != 5 && i != 11) {
       words[i] = __atomic_load_n(reinterpret_cast<const std::uint64_t*>(segment) + i,
                                  __ATOMIC_RELAXED);
     }
@@ -115,6 +129,23 @@ inline SegmentHeader read_segment_header(const std::byte* segment) noexcept {
   SegmentHeader h;
   std::memcpy(&h, words, sizeof h);
   return h;
+}
+
+// Starts a mapped segment, named ahead or not: sets its base_seq, then the
+// word holding start_state and identity_checksum with a release store (pairs
+// with read_segment_header), so a reader never sees a started header with a
+// stale base_seq. The roll does this before it stores the previous segment's
+// end marker, so a reader that follows the marker finds the segment started.
+inline void start_named_segment(std::byte* segment, std::uint64_t base_seq) noexcept {
+  SegmentHeader h = read_segment_header(segment);
+  h.base_seq = base_seq;
+  h.start_state = kSegmentStarted;
+  h.identity_checksum = identity_checksum_of(h);
+  std::uint64_t words[kSegmentHeaderSize / 8];
+  std::memcpy(words, &h, sizeof h);
+  auto* out = reinterpret_cast<std::uint64_t*>(segment);
+  __atomic_store_n(out + 3, words[3], __ATOMIC_RELAXED);
+  detail::store_u64_release(segment + 40, words[5]);
 }
 
 // Writes the seal block of a mapped segment: the fields first, then the word
