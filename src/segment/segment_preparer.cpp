@@ -12,7 +12,8 @@
 namespace chronicle::detail {
 
 Result<PreparedSegment> prepare_segment(FileSystem& fs, const std::string& dir, std::uint64_t id,
-                                        const LogOptions& options, std::uint64_t created_ns) {
+                                        const LogOptions& options, std::uint64_t created_ns,
+                                        bool prefault, const std::atomic<bool>* cancel) {
   PreparedSegment seg;
   seg.id = id;
   seg.path = fmt::format("{}/{:09}{}", dir, id, kPrepSuffix);
@@ -46,7 +47,9 @@ Result<PreparedSegment> prepare_segment(FileSystem& fs, const std::string& dir, 
   h.created_ns = created_ns;
   h.start_state = kSegmentNamedAhead;
   std::memcpy(seg.map.data(), &h, sizeof h);
-  seg.map.prefault_for_write();
+  if (prefault && !seg.map.prefault_for_write(cancel)) {
+    return fail(file_error(Errc::Closed, seg.path, "preparation cancelled: the writer is closing"));
+  }
   return seg;
 }
 
@@ -81,6 +84,7 @@ SegmentPreparer::~SegmentPreparer() {
     // Pending syncs are still done: the descriptors close after them.
     cv_.wait(lock, [&] { return !thread_.joinable() || (to_sync_.empty() && syncing_ == 0); });
     stop_ = true;
+    cancel_ = true;
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -98,6 +102,15 @@ void SegmentPreparer::request(std::uint64_t id) {
   {
     std::lock_guard lock(mu_);
     requested_ = id;
+  }
+  cv_.notify_all();
+}
+
+void SegmentPreparer::populate(std::byte* data, std::size_t len) {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    to_populate_.emplace(data, len);
   }
   cv_.notify_all();
 }
@@ -149,7 +162,9 @@ Error SegmentPreparer::take_sync_error() {
 void SegmentPreparer::run() {
   std::unique_lock lock(mu_);
   for (;;) {
-    cv_.wait(lock, [&] { return stop_ || requested_ || !retired_maps_.empty() || !to_sync_.empty(); });
+    cv_.wait(lock, [&] {
+      return stop_ || requested_ || to_populate_ || !retired_maps_.empty() || !to_sync_.empty();
+    });
     if (!to_sync_.empty()) {
       auto batch = std::move(to_sync_);
       to_sync_.clear();
@@ -178,13 +193,23 @@ void SegmentPreparer::run() {
       continue;
     }
     if (stop_) return;
+    if (to_populate_) {
+      const auto [data, len] = *std::exchange(to_populate_, std::nullopt);
+      busy_ = true;
+      lock.unlock();
+      populate_for_write(data, len, &cancel_);
+      lock.lock();
+      busy_ = false;
+      cv_.notify_all();
+      continue;
+    }
     const std::uint64_t id = *requested_;
     requested_.reset();
     if (ready_ && ready_->has_value()) discard(**ready_);
     ready_.reset();
     busy_ = true;
     lock.unlock();
-    auto prepared = prepare_segment(fs_, dir_, id, options_, clock_.now_ns());
+    auto prepared = prepare_segment(fs_, dir_, id, options_, clock_.now_ns(), true, &cancel_);
     // Named here, off the appending thread: a rename costs 50-100 us when
     // the kernel's caches are cold, as they are at a roll. If naming fails
     // the segment stays under its temporary name and the roll renames it,

@@ -4,6 +4,7 @@
 // prepared file is also named ahead, and the roll only writes its header.
 // Internal to the writer.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -33,8 +34,13 @@ struct PreparedSegment {
 
 // Creates and prepares segment `id` in `dir`. A stale file of the same
 // temporary name (from a crash) is replaced. On failure nothing is left.
+// With `prefault` false the pages are left to fault later (or to
+// SegmentPreparer::populate); a true `cancel` stops the prefault and fails
+// the preparation with Errc::Closed.
 Result<PreparedSegment> prepare_segment(FileSystem& fs, const std::string& dir, std::uint64_t id,
-                                        const LogOptions& options, std::uint64_t created_ns);
+                                        const LogOptions& options, std::uint64_t created_ns,
+                                        bool prefault = true,
+                                        const std::atomic<bool>* cancel = nullptr);
 
 // Gives a prepared segment its final name `NNNNNNNNN.q` (never replacing an
 // existing file) while its header still says "named ahead", so readers skip
@@ -54,14 +60,19 @@ class SegmentPreparer {
   // renames) and retire() unmaps inline.
   SegmentPreparer(FileSystem& fs, const Clock& clock, std::string dir, LogOptions options,
                   bool background);
-  // Stops the thread and removes a prepared segment that was never taken
-  // (under either name).
+  // Stops the thread, cancelling a preparation or populate in progress, and
+  // removes a prepared segment that was never taken (under either name).
   ~SegmentPreparer();
   SegmentPreparer(const SegmentPreparer&) = delete;
   SegmentPreparer& operator=(const SegmentPreparer&) = delete;
 
   // Starts preparing segment `id` (background mode only).
   void request(std::uint64_t id);
+  // Faults in the pages of [data, data + len) of the live segment on the
+  // background thread, before it prepares the next segment, so that opening
+  // a writer does not wait for it (background mode only; a no-op inline).
+  // REQUIRES: the mapping outlives this preparer or a later retire() of it.
+  void populate(std::byte* data, std::size_t len);
   // Segment `id`, prepared: waits for the background work, or prepares it
   // now if it was not requested or the background attempt failed.
   Result<PreparedSegment> take(std::uint64_t id);
@@ -87,6 +98,7 @@ class SegmentPreparer {
   std::mutex mu_;
   std::condition_variable cv_;
   std::optional<std::uint64_t> requested_;         // guarded by mu_
+  std::optional<std::pair<std::byte*, std::size_t>> to_populate_;  // guarded by mu_
   bool busy_ = false;                              // guarded by mu_
   std::optional<Result<PreparedSegment>> ready_;   // guarded by mu_
   std::vector<MmapFile> retired_maps_;             // guarded by mu_
@@ -95,6 +107,7 @@ class SegmentPreparer {
   std::size_t syncing_ = 0;                        // guarded by mu_: taken, not done
   Error sync_error_;                               // guarded by mu_
   bool stop_ = false;                              // guarded by mu_
+  std::atomic<bool> cancel_{false};                // set with stop_: ends a prefault early
   std::thread thread_;
 };
 

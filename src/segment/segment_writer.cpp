@@ -119,8 +119,10 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
     state->live = std::move(recovered->live);
   } else {
     // Start a new segment: the log is new, or its last segment is sealed.
+    // With a preparer thread its pages are faulted in there (below), so
+    // opening does not wait for 64 MiB of page allocation.
     auto seg = detail::prepare_segment(fs, dir, recovered->next_id, options,
-                                       state->clock->now_ns());
+                                       state->clock->now_ns(), !options.prepare_ahead);
     if (!seg) return std::move(seg).error();
     if (auto published = detail::publish_segment(fs, dir, *seg, recovered->next_seq); !published) {
       seg->map.reset();
@@ -143,7 +145,9 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
   writer.state_->inherited_to = writer.state_->live.id;
   writer.min_ts_ = recovered->min_ts;
   writer.max_ts_ = recovered->max_ts;
-  writer.state_->preparer->request(writer.state_->live.id + 1);
+  detail::LiveSegment& live = writer.state_->live;
+  writer.state_->preparer->populate(live.map.data() + write_offset, live.map.size() - write_offset);
+  writer.state_->preparer->request(live.id + 1);
   return writer;
 }
 

@@ -2,11 +2,14 @@
 #include <chronicle/core/mmap_file.hpp>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstring>
+#include <vector>
 
 #include "support/fault_fs.hpp"
 #include "support/files.hpp"
@@ -37,6 +40,37 @@ TEST_F(FileSystemTest, CreatesAllocatesMapsAndSyncs) {
   ASSERT_OK(fs.start_writeback(fd.get(), path, 0, 8192));
   auto bytes = test::read_file(path);
   EXPECT_EQ(std::string(bytes.data() + 100, 5), "hello");
+}
+
+// Pages of `map` in [from, to) that are resident, by mincore.
+std::size_t resident_pages(const MmapFile& map, std::size_t from, std::size_t to) {
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> in(map.size() / page);
+  EXPECT_EQ(::mincore(map.data(), map.size(), in.data()), 0);
+  std::size_t n = 0;
+  for (std::size_t i = from / page; i < to / page; ++i) n += in[i] & 1;
+  return n;
+}
+
+TEST_F(FileSystemTest, PrefaultStopsWhenCancelledAndPopulateTakesAnUnalignedStart) {
+  const std::string path = tmp_.sub("f");
+  constexpr std::size_t kSize = 16u << 20;  // several populate chunks
+  ASSERT_OK_AND_ASSIGN(auto fd, fs.open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW));
+  ASSERT_OK(fs.allocate(fd.get(), path, kSize));
+  ASSERT_OK_AND_ASSIGN(auto map, MmapFile::map(fs, fd.get(), path, kSize, true));
+  const std::atomic<bool> cancel{true};
+  const std::size_t before = resident_pages(map, 0, kSize);  // all of it on tmpfs
+  EXPECT_FALSE(map.prefault_for_write(&cancel));
+  EXPECT_EQ(resident_pages(map, 0, kSize), before);
+
+  // Stores made meanwhile survive: populate never writes.
+  std::memcpy(map.data() + 8200, "kept", 4);
+  populate_for_write(map.data() + 8200, kSize - 8200);
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  EXPECT_EQ(resident_pages(map, 8192, kSize), (kSize - 8192) / page);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(map.data()) + 8200, 4), "kept");
+  EXPECT_TRUE(map.prefault_for_write());
+  EXPECT_EQ(resident_pages(map, 0, kSize), kSize / page);
 }
 
 TEST_F(FileSystemTest, RenameNoReplaceRefusesToClobber) {

@@ -6,6 +6,7 @@
 // Thread safety: the mapping object is owned by one thread at a time; the
 // mapped bytes follow the protocol of whoever uses them (record_format.hpp).
 
+#include <atomic>
 #include <cstddef>
 #include <string>
 #include <utility>
@@ -14,6 +15,14 @@
 #include <chronicle/core/file_system.hpp>
 
 namespace chronicle {
+
+// Faults the pages holding [data, data + len) of a writable shared mapping in
+// writable with MADV_POPULATE_WRITE, in chunks, stopping early when `cancel`
+// (if given) reads true. Unlike MmapFile::prefault_for_write it never stores,
+// so it is safe while another thread writes the same pages; where the kernel
+// lacks MADV_POPULATE_WRITE it does nothing (the stores fault instead).
+void populate_for_write(std::byte* data, std::size_t len,
+                        const std::atomic<bool>* cancel = nullptr) noexcept;
 
 class MmapFile {
  public:
@@ -44,9 +53,11 @@ class MmapFile {
 
   // Faults every page in writable, so later stores take no page fault
   // (MADV_POPULATE_WRITE, or one store per page where the kernel lacks it).
+  // Works in chunks and returns false as soon as `cancel` (if given) reads
+  // true, leaving the rest unfaulted.
   // REQUIRES: the mapping is writable and its pages hold zeros or are owned by
   // the caller (the touch stores a zero into the first byte of untouched pages).
-  void prefault_for_write() noexcept;
+  bool prefault_for_write(const std::atomic<bool>* cancel = nullptr) noexcept;
   // Hints that the mapping will be read front to back.
   void advise_sequential() const noexcept;
   // Maps the pages of [0, len) in one call (MADV_POPULATE_READ), so that
