@@ -17,6 +17,7 @@
 #include "support/files.hpp"
 #include "support/log_builder.hpp"
 #include "support/private_mount.hpp"
+#include "support/seeds.hpp"
 #include "support/status_matchers.hpp"
 #include "support/temp_dir.hpp"
 
@@ -24,11 +25,6 @@ namespace chronicle {
 namespace {
 
 using test::TempDirTest;
-
-int runs() {
-  const char* env = std::getenv("CHRONICLE_TRIALS");
-  return env ? std::max(1, std::atoi(env) / 10) : 20;
-}
 
 LogOptions small_segments(bool prepare_ahead) {
   LogOptions o;
@@ -85,7 +81,7 @@ void fill_then_free(const std::string& mnt, std::uint64_t seed, bool prepare_ahe
 class DiskFullTest : public TempDirTest {};
 
 TEST_F(DiskFullTest, WriterFillsATmpfsThenContinuesAfterSpaceIsFreed) {
-  for (int run = 0; run < runs(); ++run) {
+  for (int run = 0; run < test::scaled_trials(20); ++run) {
     const std::string mnt = tmp_.sub("mnt" + std::to_string(run));
     std::filesystem::create_directory(mnt);
     const bool prepare_ahead = run % 2 == 0;
