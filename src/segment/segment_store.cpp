@@ -68,7 +68,7 @@ void fill_missed_segments(int dir_fd, std::map<std::uint64_t, SegmentEntry>& by_
 
 bool is_named_ahead_on_disk(int dir_fd, std::uint64_t id) {
   const UniqueFd fd(::openat(dir_fd, segment_file_name(id, SegmentTier::Hot).c_str(),
-                             O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+                             O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   SegmentHeader h{};
   return fd && ::pread(fd.get(), &h, sizeof h, 0) == static_cast<ssize_t>(sizeof h) &&
          is_named_ahead(h);

@@ -3,6 +3,7 @@
 #include <chronicle/segment/segment_store.hpp>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <fstream>
@@ -35,6 +36,19 @@ TEST_F(SegmentStoreTest, ListsSegmentsByIdWithTheirFormsAndIgnoresOtherNames) {
   }
   ASSERT_OK_AND_ASSIGN(auto listed, list_segments(tmp_.path()));
   EXPECT_EQ(ids_and_tiers(listed), "0c 1hc 2h ");
+}
+
+// The newest hot name is opened to see whether the writer named it ahead of
+// its roll: something planted there must neither hang the listing nor be
+// taken for a named-ahead segment.
+TEST_F(SegmentStoreTest, AFifoOrDirectoryUnderTheNewestNameNeitherHangsNorHidesIt) {
+  touch("000000000.q");
+  ASSERT_EQ(::mkfifo(tmp_.sub("000000001.q").c_str(), 0644), 0);
+  ASSERT_OK_AND_ASSIGN(auto listed, list_segments(tmp_.path()));
+  EXPECT_EQ(ids_and_tiers(listed), "0h 1h ");
+  ASSERT_EQ(::mkdir(tmp_.sub("000000002.q").c_str(), 0755), 0);
+  ASSERT_OK_AND_ASSIGN(listed, list_segments(tmp_.path()));
+  EXPECT_EQ(ids_and_tiers(listed), "0h 1h 2h ");
 }
 
 TEST_F(SegmentStoreTest, MissingDirectoryIsNotFound) {
