@@ -30,6 +30,7 @@
 
 #include "crash/crash_records.hpp"
 #include "support/status_matchers.hpp"
+#include "support/test_seed.hpp"
 
 extern char** environ;
 
@@ -47,22 +48,8 @@ inline int scaled_trials(int ci) {
   return static_cast<int>(std::max<long long>(1, trials * ci / 200));
 }
 
-// CHRONICLE_SEED replays a run; otherwise a fresh seed, printed by the caller.
-inline std::uint64_t test_seed() {
-  if (const char* env = std::getenv("CHRONICLE_SEED"); env != nullptr && *env != '\0') {
-    return std::strtoull(env, nullptr, 10);
-  }
-  std::random_device rd;
-  return (static_cast<std::uint64_t>(rd()) << 32 | rd()) % 1'000'000'000ull;
-}
-
-// Prints the seed so a failure can be replayed, and records it in the XML.
-inline void announce_seed(std::uint64_t seed, int trials) {
-  std::printf("[   seed   ] CHRONICLE_SEED=%llu, %d trials\n",
-              static_cast<unsigned long long>(seed), trials);
-  std::fflush(stdout);
-  ::testing::Test::RecordProperty("seed", std::to_string(seed));
-}
+using test::announce_seed;
+using test::test_seed;
 
 // Copies the log directory to the artifact folder under the build directory,
 // named after the test, the seed and the trial, and returns where.

@@ -6,7 +6,6 @@
 
 #include <sched.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,6 +14,8 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "support/child_process.hpp"
 
 namespace chronicle::test {
 
@@ -26,12 +27,7 @@ inline constexpr int kMountRefused = 77;
 // reporting) if mounting was refused.
 inline bool run_on_small_tmpfs(const std::string& dir, const std::string& size_option,
                                const std::function<void()>& body) {
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ADD_FAILURE() << "fork: " << std::strerror(errno);
-    return true;
-  }
-  if (pid == 0) {
+  const int status = run_in_child([&] {
     if (::unshare(CLONE_NEWNS) != 0 ||
         ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
         ::mount("tmpfs", dir.c_str(), "tmpfs", 0, size_option.c_str()) != 0) {
@@ -39,14 +35,9 @@ inline bool run_on_small_tmpfs(const std::string& dir, const std::string& size_o
       ::_exit(kMountRefused);
     }
     body();
-    ::_exit(::testing::Test::HasFailure() ? 1 : 0);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  });
   if (WIFEXITED(status) && WEXITSTATUS(status) == kMountRefused) return false;
-  EXPECT_TRUE(WIFEXITED(status)) << "child died of signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0)
-                                 << (WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS ? " (SIGBUS)" : "");
-  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << "expectations failed in the child";
+  expect_child_passed(status);
   return true;
 }
 
