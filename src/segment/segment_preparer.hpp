@@ -42,6 +42,7 @@ class SegmentPreparer {
  public:
   // With `background`, a thread prepares requested segments and unmaps
   // retired ones; without, take() prepares inline and retire() unmaps inline.
+  // A thread that cannot be started (std::system_error) means inline too.
   SegmentPreparer(FileSystem& fs, const Clock& clock, std::string dir, LogOptions options,
                   bool background);
   // Stops the thread and removes a prepared segment that was never taken.

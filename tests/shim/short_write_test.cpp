@@ -41,22 +41,17 @@ int run_workload(const std::string& dir, const std::map<std::string, std::string
   });
 }
 
-// Every regular file under `root`, by relative path, with its bytes. The
-// lock file holds its writer's pid and _table.json its creation time, which
-// differ between runs; they are compared without them.
+// The files under `root` (support/files.hpp), with the creation time that
+// differs between runs taken out of _table.json.
 std::map<std::string, std::string> files_under(const std::string& root) {
   static const std::regex created(R"("created_ns":\s*[0-9]+)");
-  std::map<std::string, std::string> out;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
-    if (!e.is_regular_file()) continue;
-    const std::string rel = std::filesystem::relative(e.path(), root).string();
-    const auto bytes = test::read_file(e.path().string());
-    std::string text(bytes.begin(), bytes.end());
-    if (e.path().filename() == ".lock") text.clear();
-    if (e.path().filename() == "_table.json") text = std::regex_replace(text, created, "");
-    out.emplace(rel, std::move(text));
+  auto files = test::files_under(root);
+  for (auto& [name, bytes] : files) {
+    if (std::filesystem::path(name).filename() == "_table.json") {
+      bytes = std::regex_replace(bytes, created, "");
+    }
   }
-  return out;
+  return files;
 }
 
 class ShortWriteTest : public TempDirTest {};
