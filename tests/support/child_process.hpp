@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 
@@ -27,6 +28,7 @@ inline int run_in_child(const std::function<void()>& body) {
   }
   if (pid == 0) {
     body();
+    std::fflush(nullptr);  // _exit does not
     ::_exit(::testing::Test::HasFailure() ? 1 : 0);
   }
   int status = 0;
