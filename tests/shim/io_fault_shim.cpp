@@ -111,8 +111,6 @@ ssize_t pwrite(int fd, const void* buf, size_t n, off_t off) {
   return len < 0 ? -1 : next(fd, buf, static_cast<size_t>(len), off);
 }
 
-ssize_t pwrite64(int fd, const void* buf, size_t n, off_t off) { return pwrite(fd, buf, n, off); }
-
 ssize_t write(int fd, const void* buf, size_t n) {
   static auto next = real<ssize_t (*)(int, const void*, size_t)>("write");
   if (!targeted(fd)) return next(fd, buf, n);
@@ -127,8 +125,6 @@ ssize_t pread(int fd, void* buf, size_t n, off_t off) {
   return len < 0 ? -1 : next(fd, buf, static_cast<size_t>(len), off);
 }
 
-ssize_t pread64(int fd, void* buf, size_t n, off_t off) { return pread(fd, buf, n, off); }
-
 int open(const char* path, int flags, ...) {
   static auto next = real<int (*)(const char*, int, ...)>("open");
   mode_t mode = 0;
@@ -142,16 +138,10 @@ int open(const char* path, int flags, ...) {
   return next(path, flags, mode);
 }
 
-int open64(const char* path, int flags, ...) {
-  mode_t mode = 0;
-  if (flags & (O_CREAT | O_TMPFILE)) {
-    va_list args;
-    va_start(args, flags);
-    mode = static_cast<mode_t>(va_arg(args, int));
-    va_end(args);
-  }
-  return open(path, flags, mode);
-}
+// glibc exports the 64-bit offset names as aliases too; so does the shim.
+int open64(const char* path, int flags, ...) __attribute__((alias("open")));
+ssize_t pwrite64(int fd, const void* buf, size_t n, off_t off) __attribute__((alias("pwrite")));
+ssize_t pread64(int fd, void* buf, size_t n, off_t off) __attribute__((alias("pread")));
 
 int ftruncate(int fd, off_t len) {
   static auto next = real<int (*)(int, off_t)>("ftruncate");
