@@ -7,7 +7,9 @@
 #include <sys/resource.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include <gtest/gtest.h>

@@ -44,10 +44,6 @@ class DirectoryReplacedTest : public TempDirTest {
     EXPECT_NE(e.message().find(dir() + ": log directory was removed"), std::string::npos)
         << e.message();
   }
-
-  static bool is_empty(const std::string& path) {
-    return std::filesystem::is_empty(path);
-  }
 };
 
 TEST_F(DirectoryReplacedTest, RemovedAndMadeAgainFailsSyncRollAndCloseAndWritesNothingThere) {
@@ -67,7 +63,7 @@ TEST_F(DirectoryReplacedTest, RemovedAndMadeAgainFailsSyncRollAndCloseAndWritesN
   const Status closed = w->close();
   ASSERT_FALSE(closed);
   expect_names_the_directory(closed.error());
-  EXPECT_TRUE(is_empty(dir()));
+  EXPECT_TRUE(std::filesystem::is_empty(dir()));
 
   // The new directory is a new, empty log.
   auto fresh = SegmentWriter::open(dir(), options());
@@ -97,7 +93,7 @@ TEST_F(DirectoryReplacedTest, RenamedAwayKeepsEveryAcknowledgedRecordUnderItsNew
   expect_names_the_directory(append_until_failure(*w, 3));
   const std::uint64_t acknowledged = w->next_seq();
   EXPECT_FALSE(w->close());
-  EXPECT_TRUE(is_empty(dir()));
+  EXPECT_TRUE(std::filesystem::is_empty(dir()));
 
   const auto got = test::read_back(moved, kSeed);
   EXPECT_EQ(got.seqs, test::iota_seqs(0, acknowledged));
@@ -123,7 +119,7 @@ TEST_F(DirectoryReplacedTest, TheTableWriterWritesNoIndexIntoTheReplacement) {
   std::filesystem::remove_all(dir());
   std::filesystem::create_directory(dir());
   EXPECT_ERROR(w->close(), Errc::Io);
-  EXPECT_TRUE(is_empty(dir()));
+  EXPECT_TRUE(std::filesystem::is_empty(dir()));
 }
 
 }  // namespace

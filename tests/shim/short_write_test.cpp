@@ -6,7 +6,6 @@
 // EINTR, at random. Both runs must succeed and leave the same files with the
 // same bytes: no partial file published, no temp file left.
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -15,7 +14,6 @@
 #include <map>
 #include <regex>
 #include <string>
-#include <vector>
 
 #include <gtest/gtest.h>
 
