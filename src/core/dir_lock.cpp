@@ -72,4 +72,24 @@ Result<DirLock> DirLock::acquire(FileSystem& fs, const std::string& dir, mode_t 
   return DirLock(std::move(*fd));
 }
 
+Status DirLock::check_in_place(const std::string& dir) const {
+  // The lock file, not the directory, is compared: our descriptor keeps its
+  // inode alive, so no file created since can have its number, whereas a
+  // directory removed and made again may get the same inode number back
+  // (ext4 reuses them) unless a descriptor of it were kept open as well.
+  const std::string path = dir + "/.lock";
+  struct stat held {};
+  if (::fstat(fd_.get(), &held) != 0) return io_error("fstat", path, errno);
+  struct stat named {};
+  if (::lstat(path.c_str(), &named) != 0) {
+    if (errno != ENOENT && errno != ENOTDIR) return io_error("lstat", path, errno);
+  } else if (named.st_dev == held.st_dev && named.st_ino == held.st_ino) {
+    return {};
+  }
+  return file_error(Errc::Io, dir,
+                    "log directory was removed, renamed or replaced while this writer had it "
+                    "open (its .lock is gone or another file): nothing more is written there; "
+                    "reopen the log");
+}
+
 }  // namespace chronicle

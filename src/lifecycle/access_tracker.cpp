@@ -59,7 +59,10 @@ Status merge_into_file(FileSystem& fs, const std::string& dir,
   const std::string lock_path = dir + "/.access.lock";
   auto lock = fs.open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
   if (!lock) return std::move(lock).error();
-  if (::flock(lock->get(), LOCK_EX) != 0) return io_error("flock", lock_path, errno);
+  // A blocking flock returns EINTR when a signal arrives while it waits.
+  while (::flock(lock->get(), LOCK_EX) != 0) {
+    if (errno != EINTR) return io_error("flock", lock_path, errno);
+  }
   remove_dead_temp_files(dir);
   const std::string path = detail::access_path(dir);
   std::map<std::uint64_t, SegmentAccess> merged;

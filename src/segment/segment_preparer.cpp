@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <cstring>
+#include <system_error>
 
 #include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/errors.hpp>
@@ -75,7 +76,14 @@ Status publish_segment(FileSystem& fs, const std::string& dir, PreparedSegment& 
 SegmentPreparer::SegmentPreparer(FileSystem& fs, const Clock& clock, std::string dir,
                                  LogOptions options, bool background)
     : fs_(fs), clock_(clock), dir_(std::move(dir)), options_(options) {
-  if (background) thread_ = std::thread([this] { run(); });
+  if (!background) return;
+  try {
+    thread_ = std::thread([this] { run(); });
+  } catch (const std::system_error&) {
+    // No thread to be had (address space or thread limit): every method has
+    // an inline path, taken when the thread is not running, so the writer
+    // works, its rolls merely slower.
+  }
 }
 
 SegmentPreparer::~SegmentPreparer() {

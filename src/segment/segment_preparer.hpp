@@ -57,7 +57,8 @@ class SegmentPreparer {
  public:
   // With `background`, a thread prepares and names ahead requested segments
   // and unmaps retired ones; without, take() prepares inline (the roll then
-  // renames) and retire() unmaps inline.
+  // renames) and retire() unmaps inline. A thread that cannot be started
+  // (std::system_error) means inline too.
   SegmentPreparer(FileSystem& fs, const Clock& clock, std::string dir, LogOptions options,
                   bool background);
   // Stops the thread, cancelling a preparation or populate in progress, and

@@ -237,6 +237,9 @@ void seal_live(std::byte* base, std::uint64_t end, std::uint64_t count, std::uin
 
 Status SegmentWriter::roll() noexcept {
   detail::WriterState& s = *state_;
+  // A roll names a new segment by path: never in a directory that has
+  // replaced ours, nor (failing) in one that is gone.
+  if (auto here = s.lock.check_in_place(s.dir); !here) return here;
   auto next = s.preparer->take(s.live.id + 1);
   if (!next) return std::move(next).error();
   if (auto published = detail::publish_segment(*s.fs, s.dir, *next, next_seq_); !published) {
@@ -295,6 +298,8 @@ Status SegmentWriter::sync() {
     s.sync_error = st.error();
     return st;
   };
+  // The records of a removed directory cannot be made durable under its name.
+  if (auto here = s.lock.check_in_place(s.dir); !here) return poison(std::move(here));
   if (Error e = s.preparer->take_sync_error()) return poison(Status(std::move(e)));
   for (std::uint64_t id = s.inherited_from; id < s.inherited_to; ++id) {
     const std::string path = segment_path(s.dir, id);
@@ -338,6 +343,8 @@ Status SegmentWriter::sync() {
     if (auto st = s.fs->sync_dir(s.unsynced_parent); !st) return poison(std::move(st));
     s.unsynced_parent.clear();
   }
+  // Removed while this call synced: its success would be a lie.
+  if (auto here = s.lock.check_in_place(s.dir); !here) return poison(std::move(here));
   return {};
 }
 
@@ -358,6 +365,9 @@ Status SegmentWriter::close() {
       seal_live(base_, write_off_, next_seq_ - segment_base_seq_, min_ts_, max_ts_, true);
       if (s.options.sync_on_seal) result = s.fs->fdatasync(s.live.fd.get(), s.live.path);
     }
+    // Tells callers that write files beside the log after close (the table
+    // writer's index) that the directory is no longer ours.
+    if (result) result = s.lock.check_in_place(s.dir);
   }
   s.preparer.reset();
   s.live.map.reset();

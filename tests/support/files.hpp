@@ -1,14 +1,17 @@
 #pragma once
 // File helpers for damage tests: read and write whole files, flip a bit,
-// truncate (leveldb db/corruption_test.cc does the same by hand).
+// truncate (leveldb db/corruption_test.cc does the same by hand), and take
+// a snapshot of a tree to compare.
 
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -55,6 +58,20 @@ inline std::uint64_t file_size(const std::string& path) {
 inline bool exists(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0;
+}
+
+// Every regular file under `root`, by relative path, with its bytes. Lock
+// files hold the pid of their last holder, so they are listed empty.
+inline std::map<std::string, std::string> files_under(const std::string& root) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file()) continue;
+    const auto bytes = e.path().filename() == ".lock" ? std::vector<char>()
+                                                      : read_file(e.path().string());
+    out.emplace(std::filesystem::relative(e.path(), root).string(),
+                std::string(bytes.begin(), bytes.end()));
+  }
+  return out;
 }
 
 }  // namespace chronicle::test

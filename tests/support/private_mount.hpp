@@ -21,14 +21,12 @@
 
 #include <gtest/gtest.h>
 
+#include "support/child_process.hpp"
+
 namespace chronicle::test {
 
 inline constexpr int kMountRefused = 77;
 
-// Forks; the child unshares its mount namespace, mounts a tmpfs of
-// `size_option` (e.g. "size=2m") at `dir`, runs `body`, and exits non-zero if
-// any gtest expectation failed in it. Returns false (after GTEST_SKIP-worthy
-// reporting) if mounting was refused.
 // Runs `argv` (no shell, output discarded) and returns true if it exited 0.
 inline bool run_program(std::vector<const char*> argv) {
   argv.push_back(nullptr);
@@ -42,7 +40,8 @@ inline bool run_program(std::vector<const char*> argv) {
     ::_exit(127);
   }
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
@@ -52,12 +51,7 @@ inline bool run_program(std::vector<const char*> argv) {
 inline bool run_on_private_mount(const std::string& dir,
                                  const std::function<bool(const std::string&)>& mount_at,
                                  const std::function<void()>& body) {
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ADD_FAILURE() << "fork: " << std::strerror(errno);
-    return true;
-  }
-  if (pid == 0) {
+  const int status = run_in_child([&] {
     if (::unshare(CLONE_NEWNS) != 0 ||
         ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 || !mount_at(dir)) {
       std::fprintf(stderr, "cannot mount a filesystem at %s: %s\n", dir.c_str(),
@@ -65,17 +59,13 @@ inline bool run_on_private_mount(const std::string& dir,
       ::_exit(kMountRefused);
     }
     body();
-    ::_exit(::testing::Test::HasFailure() ? 1 : 0);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  });
   if (WIFEXITED(status) && WEXITSTATUS(status) == kMountRefused) return false;
-  EXPECT_TRUE(WIFEXITED(status)) << "child died of signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0)
-                                 << (WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS ? " (SIGBUS)" : "");
-  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << "expectations failed in the child";
+  expect_child_passed(status);
   return true;
 }
 
+// A tmpfs of `size_option` (e.g. "size=2m").
 inline bool run_on_small_tmpfs(const std::string& dir, const std::string& size_option,
                                const std::function<void()>& body) {
   return run_on_private_mount(
@@ -86,9 +76,9 @@ inline bool run_on_small_tmpfs(const std::string& dir, const std::string& size_o
       body);
 }
 
-// The same on an ext4 image of `size_mib` MiB made at `image` (mkfs.ext4,
-// then `mount -o loop`, which detaches the loop device again when the
-// child's namespace, and with it the mount, goes away).
+// An ext4 image of `size_mib` MiB made at `image` (mkfs.ext4, then `mount -o
+// loop`, which detaches the loop device again when the child's namespace,
+// and with it the mount, goes away).
 inline bool run_on_small_ext4(const std::string& image, std::uint64_t size_mib,
                               const std::string& dir, const std::function<void()>& body) {
   const std::string size = std::to_string(size_mib) + "M";

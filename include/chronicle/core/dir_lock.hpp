@@ -27,6 +27,13 @@ class DirLock {
   // naming the holder's pid.
   static Result<DirLock> acquire(FileSystem& fs, const std::string& dir, mode_t mode = 0644);
 
+  // OK while `<dir>/.lock` is still the file this lock holds. An Io error
+  // naming `dir` once the directory was removed, renamed or replaced, or its
+  // lock file removed: the holder would then be writing into files no one
+  // else can find, and another writer could take a new lock on the path.
+  // REQUIRES: held().
+  Status check_in_place(const std::string& dir) const;
+
   // Drops the lock (also done by the destructor).
   void release() noexcept { fd_.reset(); }
   bool held() const noexcept { return static_cast<bool>(fd_); }

@@ -26,7 +26,8 @@ struct LogOptions {
   std::uint64_t segment_size = kDefaultSegmentSize;
   // Prepare (create, allocate, pre-fault) the next segment on a background
   // thread while the current one fills, so that a roll costs a rename instead
-  // of allocating 64 MiB. Off: the roll prepares it inline.
+  // of allocating 64 MiB. Off: the roll prepares it inline, as it also does
+  // when the thread cannot be started (out of address space or threads).
   bool prepare_ahead = true;
   // fdatasync each segment as it is sealed (on roll and close).
   bool sync_on_seal = false;

@@ -16,6 +16,11 @@
 // it is on stable storage. After a failed sync() every later sync() fails
 // until the log is reopened, because the kernel may have dropped the pages.
 //
+// The log directory must stay where it is while the writer is open. If it is
+// removed, renamed or replaced, the next roll and every sync() fail with Io
+// naming it (appends until then land in the removed files): nothing is ever
+// written into a directory that took its place.
+//
 // Hot path: append() and claim()/commit() are inline, take no lock and make
 // no system call except when a segment is full.
 
@@ -89,7 +94,8 @@ class SegmentWriter {
   Status sync();
   // Seals the live segment (end marker and seal block; fdatasync with
   // sync_on_seal), releases the lock. The next writer on this log starts a
-  // new segment. Idempotent; appends afterwards fail with Closed.
+  // new segment. Idempotent; appends afterwards fail with Closed. Io if the
+  // directory was removed or replaced (the segment is sealed all the same).
   Status close();
 
   // Sequence number the next append will get.
