@@ -76,19 +76,31 @@ class SafeDeletionTest : public LifecycleTest {
     EXPECT_TRUE(test::exists(seg_dir() + "/inside"));
   }
 
-  StorageLifecycleManager manager_with(CompressionPolicy policy, RetentionRules retention = {}) {
+  // One run_once under `policy` and `retention` (a failed run fails the test).
+  LifecycleStats run(CompressionPolicy policy, RetentionRules retention = {}) {
     LifecycleConfig c;
     c.policy = policy;
     c.retention = retention;
-    return manager(c);
+    auto stats = manager(c).run_once();
+    EXPECT_OK(stats);
+    return stats ? *stats : LifecycleStats{};
+  }
+  static RetentionRules max_age(std::uint32_t days) {
+    RetentionRules r;
+    r.max_age_days = days;
+    return r;
+  }
+  static RetentionRules whole_partitions_after(std::uint32_t days) {
+    RetentionRules r;
+    r.delete_partitions_after_days = days;
+    return r;
   }
 
   std::uint64_t outside_hash_ = 0;
 };
 
 TEST_F(SafeDeletionTest, CompressionNeverOpensOrCompressesThroughASymlink) {
-  auto m = manager_with(CompressionPolicy::immediate());
-  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  const LifecycleStats stats = run(CompressionPolicy::immediate());
   expect_outside_untouched();
   EXPECT_TRUE(is_symlink(link()));
   EXPECT_FALSE(test::exists(segment_path(dir(0), 1, SegmentTier::Cold)));
@@ -104,10 +116,7 @@ TEST_F(SafeDeletionTest, CompressionNeverOpensOrCompressesThroughASymlink) {
 }
 
 TEST_F(SafeDeletionTest, RetentionNeverDeletesThroughASymlink) {
-  RetentionRules r;
-  r.max_age_days = 30;
-  auto m = manager_with(CompressionPolicy::never(), r);
-  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  const LifecycleStats stats = run(CompressionPolicy::never(), max_age(30));
   expect_outside_untouched();
   EXPECT_GT(stats.deleted_segments, 0u) << stats.to_string();
   EXPECT_TRUE(is_symlink(link()));
@@ -116,10 +125,7 @@ TEST_F(SafeDeletionTest, RetentionNeverDeletesThroughASymlink) {
 }
 
 TEST_F(SafeDeletionTest, DeletingAWholePartitionRemovesOnlyChroniclesNames) {
-  RetentionRules r;
-  r.delete_partitions_after_days = 30;
-  auto m = manager_with(CompressionPolicy::never(), r);
-  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  const LifecycleStats stats = run(CompressionPolicy::never(), whole_partitions_after(30));
   expect_outside_untouched();
   // Every segment went, the link as a link; what chronicle did not create
   // stays, and so does the directory, with the reason.
@@ -146,10 +152,7 @@ TEST_F(SafeDeletionTest, TheAccessTrackerAndLockFilesAreChroniclesNamesTheRestIs
   }
   std::filesystem::remove_all(seg_dir());
   std::filesystem::remove(dir(0) + "/notes.txt");
-  RetentionRules r;
-  r.delete_partitions_after_days = 30;
-  auto m = manager_with(CompressionPolicy::never(), r);
-  ASSERT_OK_AND_ASSIGN(auto stats, m.run_once());
+  const LifecycleStats stats = run(CompressionPolicy::never(), whole_partitions_after(30));
   std::vector<std::string> left;
   for (const auto& e : std::filesystem::directory_iterator(dir(0))) {
     left.push_back(e.path().filename().string());
