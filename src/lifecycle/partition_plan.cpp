@@ -42,7 +42,9 @@ Found describe_quickly(FileSystem& fs, const std::string& path, bool seal_block,
     if (!S_ISREG(st.st_mode)) return Found::NotAFile;
   } else {
     auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    if (!fd) return fd.error().sys_errno() == ENOENT ? Found::Gone : Found::NotAFile;
+    // O_NOFOLLOW fails a symlink with ELOOP; any other failure is treated
+    // as before the check, as a segment gone since the listing.
+    if (!fd) return fd.error().sys_errno() == ELOOP ? Found::NotAFile : Found::Gone;
     if (::fstat(fd->get(), &st) != 0) return Found::Gone;
     if (!S_ISREG(st.st_mode)) return Found::NotAFile;
     SegmentHeader h;
