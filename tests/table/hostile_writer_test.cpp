@@ -67,7 +67,7 @@ std::vector<Target> map_for_flipping(const std::string& dir) {
 }
 
 // Flips a random bit of a random target, waits a moment, flips it back;
-// one flip in eight hits a hot segment's header instead of its records.
+// one flip in eight may land anywhere in a hot segment, its header included.
 void flip_until(std::vector<Target>& targets, const std::atomic<bool>& stop, std::uint64_t& flips) {
   std::mt19937_64 rng(kSeed);
   while (!stop.load(std::memory_order_relaxed)) {
