@@ -23,6 +23,7 @@ constexpr const char* kFooter = R"(Examples:
   chronicle cat --limit 10 /data/md/feed-a
   chronicle cat --from-seq 1000 --follow /data/md/feed-a
   chronicle verify /data/md/feed-a && echo intact
+  chronicle doctor /data/trades
   chronicle ls --where symbol=AAPL /data/trades
   chronicle stats /data/trades
   chronicle cat --where date=2026-01-29 --from 2026-01-29T14:30:00Z --format csv /data/trades

@@ -48,7 +48,7 @@ void SeekableReader::trim() noexcept {
 }
 
 Result<SeekableReader> SeekableReader::open(FileSystem& fs, const std::string& path) {
-  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
+  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
   struct stat st {};
   if (::fstat(fd->get(), &st) != 0) return io_error("fstat", path, errno);
@@ -75,7 +75,19 @@ Result<SeekableReader> SeekableReader::open(FileSystem& fs, const std::string& p
   auto table = parse_seek_table({base + size - table_size, table_size}, *footer, path, size);
   if (!table) return std::move(table).error();
   file->table = std::move(*table);
+  // A seek table may claim up to 32768 decompressed bytes per compressed
+  // byte (zstd's limit), so a few KiB can claim a 1 GiB frame. The frame's
+  // own header states its size: a frame whose header disagrees is refused
+  // here, before any buffer of the claimed size is allocated (RELIABILITY
+  // F3, S8). Reads one header per frame.
   for (std::size_t i = 0; i < file->table.frame_count(); ++i) {
+    const std::uint64_t begin = file->table.compressed_offset[i];
+    const std::uint64_t end = file->table.compressed_offset[i + 1];
+    if (auto ok = check_frame_content_size({base + begin, end - begin}, file->table.frame_size(i),
+                                           path, begin);
+        !ok) {
+      return std::move(ok).error();
+    }
     file->max_frame = std::max(file->max_frame, file->table.frame_size(i));
   }
   auto z = ZstdDecompressor::create(file->max_frame);

@@ -67,6 +67,18 @@ Result<std::size_t> ZstdCompressor::compress_frame(std::span<const std::byte> sr
   return n;
 }
 
+Status check_frame_content_size(std::span<const std::byte> frame, std::uint64_t expected,
+                                const std::string& path, std::uint64_t offset) {
+  const unsigned long long content = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (content == ZSTD_CONTENTSIZE_ERROR) {
+    return corruption(path, offset, "not a zstd data frame (a skippable frame, or a bad header)");
+  }
+  if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != expected) {
+    return corruption(path, offset, "zstd frame holds {} bytes: expected {}", content, expected);
+  }
+  return {};
+}
+
 struct ZstdDecompressor::Ctx {
   ZSTD_DCtx* dctx = ZSTD_createDCtx();
   ~Ctx() { ZSTD_freeDCtx(dctx); }
@@ -100,13 +112,7 @@ Status ZstdDecompressor::decompress_frame(std::span<const std::byte> frame,
                       ZSTD_isError(frame_size) ? ZSTD_getErrorName(frame_size)
                                                : fmt::format("the frame is {} bytes", frame_size));
   }
-  const unsigned long long content = ZSTD_getFrameContentSize(frame.data(), frame.size());
-  if (content == ZSTD_CONTENTSIZE_ERROR) {
-    return corruption(path, offset, "not a zstd data frame (a skippable frame, or a bad header)");
-  }
-  if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != dst.size()) {
-    return corruption(path, offset, "zstd frame holds {} bytes: expected {}", content, dst.size());
-  }
+  if (auto st = check_frame_content_size(frame, dst.size(), path, offset); !st) return st;
   const std::size_t n =
       ZSTD_decompressDCtx(ctx_->dctx, dst.data(), dst.size(), frame.data(), frame.size());
   if (ZSTD_isError(n)) {

@@ -154,6 +154,21 @@ Status FileSystem::unlink(const std::string& path) {
   return {};
 }
 
+Status FileSystem::unlink_at(int dir_fd, const std::string& dir, const std::string& name) {
+  const std::string path = dir + "/" + name;
+  if (int e = inject(FsOp::Unlink, path)) return io_error("unlink", path, e);
+  if (::unlinkat(dir_fd, name.c_str(), 0) != 0) return io_error("unlink", path, errno);
+  observe({.op = FsOp::Unlink, .path = path});
+  return {};
+}
+
+Status FileSystem::remove_dir(const std::string& path) {
+  if (int e = inject(FsOp::Unlink, path)) return io_error("rmdir", path, e);
+  if (::rmdir(path.c_str()) != 0) return io_error("rmdir", path, errno);
+  observe({.op = FsOp::Unlink, .path = path});
+  return {};
+}
+
 Status FileSystem::mkdir(const std::string& path, mode_t mode) {
   if (int e = inject(FsOp::Mkdir, path)) return io_error("mkdir", path, e);
   if (::mkdir(path.c_str(), mode) != 0) {

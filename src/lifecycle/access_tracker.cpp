@@ -21,7 +21,7 @@ namespace {
 
 // Reads a whole small file; NotFound if absent.
 Result<std::vector<std::byte>> read_small_file(const std::string& path) {
-  auto fd = FileSystem::system().open(path, O_RDONLY | O_NOFOLLOW);
+  auto fd = FileSystem::system().open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
   struct stat st {};
   if (::fstat(fd->get(), &st) != 0) return io_error("fstat", path, errno);
@@ -36,7 +36,7 @@ Result<std::vector<std::byte>> read_small_file(const std::string& path) {
 }
 
 // Temp files of flushes whose process died (a pid that no longer runs).
-void remove_dead_temp_files(const std::string& dir) {
+void remove_dead_temp_files(FileSystem& fs, const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return;
   std::vector<std::string> dead;
@@ -50,7 +50,7 @@ void remove_dead_temp_files(const std::string& dir) {
     }
   }
   ::closedir(d);
-  for (const auto& path : dead) ::unlink(path.c_str());
+  for (const auto& path : dead) (void)fs.unlink(path);
 }
 
 // Merges `updates` into dir/.access under the partition's access lock.
@@ -63,7 +63,7 @@ Status merge_into_file(FileSystem& fs, const std::string& dir,
   while (::flock(lock->get(), LOCK_EX) != 0) {
     if (errno != EINTR) return io_error("flock", lock_path, errno);
   }
-  remove_dead_temp_files(dir);
+  remove_dead_temp_files(fs, dir);
   const std::string path = detail::access_path(dir);
   std::map<std::uint64_t, SegmentAccess> merged;
   if (auto bytes = read_small_file(path)) {
@@ -84,7 +84,7 @@ Status merge_into_file(FileSystem& fs, const std::string& dir,
   Status st = fs.pwrite_all(fd->get(), tmp, bytes.data(), bytes.size(), 0);
   fd->reset();
   if (st) st = fs.rename_replace(tmp, path);
-  if (!st) ::unlink(tmp.c_str());
+  if (!st) (void)fs.unlink(tmp);
   return st;
 }
 

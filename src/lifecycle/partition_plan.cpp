@@ -15,6 +15,8 @@
 #include <chronicle/segment/segment_store.hpp>
 #include <chronicle/table/segment_index.hpp>
 
+#include "partition_files.hpp"
+
 namespace chronicle::detail {
 
 namespace {
@@ -24,18 +26,27 @@ std::uint64_t mtime_ns(const struct stat& st) {
          static_cast<std::uint64_t>(st.st_mtim.tv_nsec);
 }
 
+// What describe_quickly found at a segment's name.
+enum class Found { Segment, Gone, NotAFile };
+
 // Size and modification time of the segment at `path`, and, with
 // `seal_block`, the sealed flag, record count and time range from its
 // header (nothing when the header is unreadable). One open and fstat rather
-// than an lstat and an open: the path is resolved once. False if the file
-// is gone (replaced since the listing).
-bool describe_quickly(FileSystem& fs, const std::string& path, bool seal_block, SegmentInfo& s) {
+// than an lstat and an open: the path is resolved once. Gone if the file
+// is (replaced since the listing); NotAFile for a symlink, directory or
+// anything else planted under a segment's name, which is never opened.
+Found describe_quickly(FileSystem& fs, const std::string& path, bool seal_block, SegmentInfo& s) {
   struct stat st {};
   if (!seal_block) {
-    if (::lstat(path.c_str(), &st) != 0) return false;
+    if (::lstat(path.c_str(), &st) != 0) return Found::Gone;
+    if (!S_ISREG(st.st_mode)) return Found::NotAFile;
   } else {
-    auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
-    if (!fd || ::fstat(fd->get(), &st) != 0) return false;
+    auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    // O_NOFOLLOW fails a symlink with ELOOP; any other failure is treated
+    // as before the check, as a segment gone since the listing.
+    if (!fd) return fd.error().sys_errno() == ELOOP ? Found::NotAFile : Found::Gone;
+    if (::fstat(fd->get(), &st) != 0) return Found::Gone;
+    if (!S_ISREG(st.st_mode)) return Found::NotAFile;
     SegmentHeader h;
     if (fs.pread_exact(fd->get(), path, &h, sizeof h, 0) && h.magic == kSegmentMagic &&
         is_sealed(h)) {
@@ -48,7 +59,7 @@ bool describe_quickly(FileSystem& fs, const std::string& path, bool seal_block, 
   }
   s.size_on_disk = static_cast<std::uint64_t>(st.st_size);
   s.modified_ns = mtime_ns(st);
-  return true;
+  return Found::Segment;
 }
 
 // Whether the decisions look at record times, which only the seal blocks
@@ -63,8 +74,10 @@ bool needs_record_times(const PlanInput& in) {
 // it; the newest segment's always, since only it may be unsealed. An older
 // segment counts as sealed (a writer has rolled past it);
 // compress_segment checks again before it acts.
+// Names that are not regular files are left out and added to `not_files`.
 Result<std::vector<SegmentInfo>> quick_segments(FileSystem& fs, const std::string& dir,
-                                                const std::string& rel, bool record_times) {
+                                                const std::string& rel, bool record_times,
+                                                std::vector<std::string>& not_files) {
   auto entries = list_segments(dir);
   if (!entries) return std::move(entries).error();
   std::vector<SegmentInfo> out;
@@ -76,7 +89,9 @@ Result<std::vector<SegmentInfo>> quick_segments(FileSystem& fs, const std::strin
     s.tier = e.hot ? SegmentTier::Hot : SegmentTier::Cold;
     s.path = segment_path(dir, e.id, s.tier);
     const bool seal_block = s.tier == SegmentTier::Hot && (record_times || e.id == newest);
-    if (!describe_quickly(fs, s.path, seal_block, s)) continue;
+    const Found found = describe_quickly(fs, s.path, seal_block, s);
+    if (found == Found::NotAFile) not_files.push_back(s.path);
+    if (found != Found::Segment) continue;
     s.sealed = s.sealed || s.tier == SegmentTier::Cold || e.id < newest;
     out.push_back(std::move(s));
   }
@@ -103,11 +118,16 @@ Result<std::vector<SegmentJob>> plan_partition(const PlanInput& in, const Partit
   *delete_partition = false;
   // Custom predicates may look at record counts and time ranges: describe
   // fully for them; the built-in policies need one stat per segment.
+  std::vector<std::string> not_files;
   auto segments = in.policy.kind() == CompressionPolicy::Kind::Custom
                       ? in.table.segments(partition.values)
                       : quick_segments(in.table.file_system(), dir, partition.path,
-                                       needs_record_times(in));
+                                       needs_record_times(in), not_files);
   if (!segments) return std::move(segments).error();
+  for (const std::string& path : not_files) {
+    stats.errors.push_back({path, "not a regular file where a segment belongs (a symlink or "
+                                  "directory?): never opened, compressed or deleted"});
+  }
   if (in.policy.kind() == CompressionPolicy::Kind::IdleAfter && in.policy.track_reads()) {
     // A damaged access file counts as "never read": the seal time decides.
     if (auto access = AccessTracker::load(dir)) {
@@ -171,8 +191,30 @@ Result<std::vector<SegmentJob>> plan_partition(const PlanInput& in, const Partit
   return jobs;
 }
 
+namespace {
+
+// The names in the directory open as `dir_fd`, without "." and "..".
+Result<std::vector<std::string>> read_names(int dir_fd, const std::string& dir) {
+  const int own = ::dup(dir_fd);
+  DIR* d = own < 0 ? nullptr : ::fdopendir(own);
+  if (d == nullptr) {
+    const int err = errno;
+    if (own >= 0) ::close(own);
+    return io_error("opendir", dir, err);
+  }
+  std::vector<std::string> names;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  ::closedir(d);
+  return names;
+}
+
+}  // namespace
+
 Result<bool> delete_partition_dir(const Table& table, const PartitionInfo& partition,
-                                  std::uint64_t* bytes) {
+                                  std::uint64_t* bytes, std::vector<std::string>* kept) {
   const std::string dir = table.root() + "/" + partition.path;
   FileSystem& fs = table.file_system();
   // Holding the writer lock keeps writers out while the files go.
@@ -181,31 +223,37 @@ Result<bool> delete_partition_dir(const Table& table, const PartitionInfo& parti
     if (writer_lock.error().code() == Errc::Locked) return false;
     return std::move(writer_lock).error();
   }
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return io_error("opendir", dir, errno);
-  std::vector<std::string> names;
-  while (const dirent* e = ::readdir(d)) {
-    const std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
-    names.push_back(name);
-  }
-  ::closedir(d);
-  for (const std::string& name : names) {
-    const std::string path = dir + "/" + name;
+  // Entries are looked up and removed relative to the directory's own
+  // descriptor, opened without following a symlink: only this directory's
+  // entries go, whatever its path leads to meanwhile.
+  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!dir_fd) return io_error("open(dir)", dir, errno);
+  auto names = read_names(dir_fd.get(), dir);
+  if (!names) return std::move(names).error();
+  for (const std::string& name : *names) {
     struct stat st {};
-    // Only plain files: a directory or anything else planted here stays, and
-    // then so does the partition directory.
-    if (::lstat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) continue;
-    *bytes += static_cast<std::uint64_t>(st.st_size);
-    if (auto gone = fs.unlink(path); !gone && gone.error().code() != Errc::NotFound) {
+    if (::fstatat(dir_fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    // Only names chronicle creates, and never a directory (nothing is
+    // recursed into): anything else stays, and so does the partition.
+    if (S_ISDIR(st.st_mode) || !is_partition_file_name(name)) {
+      kept->push_back(escape_bytes(name));
+      continue;
+    }
+    // A symlink at one of those names is removed itself (unlinkat never
+    // follows it); its target is not counted and never touched.
+    if (S_ISREG(st.st_mode)) *bytes += static_cast<std::uint64_t>(st.st_size);
+    if (auto gone = fs.unlink_at(dir_fd.get(), dir, name);
+        !gone && gone.error().code() != Errc::NotFound) {
       return std::move(gone).error();
     }
   }
   writer_lock->release();
+  std::sort(kept->begin(), kept->end());
+  if (!kept->empty()) return true;
   // Remove the partition directory and its now-empty parents, up to the root.
   std::string path = dir;
   while (path.size() > table.root().size()) {
-    if (::rmdir(path.c_str()) != 0) break;
+    if (!fs.remove_dir(path)) break;
     path = path.substr(0, path.find_last_of('/'));
   }
   return true;

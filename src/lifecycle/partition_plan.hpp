@@ -47,8 +47,11 @@ Result<std::vector<SegmentJob>> plan_partition(const PlanInput& in, const Partit
                                                LifecycleStats& stats, bool* delete_partition);
 
 // Deletes a partition's files and directory (and empty parent directories up
-// to the table root) if no writer holds it. False when a writer does.
+// to the table root) if no writer holds it. False when a writer does. Only
+// the names chronicle creates are removed (partition_files.hpp), a symlink
+// among them as a link; directories and other names are left alone and
+// listed, escaped, in `kept`, and the partition directory then stays.
 Result<bool> delete_partition_dir(const Table& table, const PartitionInfo& partition,
-                                  std::uint64_t* bytes);
+                                  std::uint64_t* bytes, std::vector<std::string>* kept);
 
 }  // namespace chronicle::detail

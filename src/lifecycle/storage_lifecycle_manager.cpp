@@ -11,8 +11,6 @@
 #include <chronicle/table/partition/partition_path.hpp>
 #include <chronicle/table/segment_index.hpp>
 
-#include <sys/stat.h>
-
 #include "partition_plan.hpp"
 
 namespace chronicle {
@@ -97,6 +95,17 @@ class JobQueue {
   std::vector<std::thread> threads_;
 };
 
+// Why a partition retention deleted stays: the entries it left alone.
+std::string kept_message(const std::vector<std::string>& kept) {
+  constexpr std::size_t kNamed = 5;
+  std::string names;
+  for (std::size_t i = 0; i < kept.size() && i < kNamed; ++i) names += (i ? ", " : "") + kept[i];
+  if (kept.size() > kNamed) names += fmt::format(" and {} more", kept.size() - kNamed);
+  return fmt::format("partition files deleted, directory kept: {} entries chronicle did not create "
+                     "(or directories) were left alone: {}",
+                     kept.size(), names);
+}
+
 }  // namespace
 
 void StorageLifecycleManager::Impl::execute(detail::SegmentJob& job, RateLimiter& limiter,
@@ -179,11 +188,16 @@ Result<LifecycleStats> StorageLifecycleManager::Impl::run(const std::vector<Part
       }
       if (delete_partition && !config.dry_run) {
         std::uint64_t bytes = 0;
-        if (auto gone = detail::delete_partition_dir(table, p, &bytes); !gone) {
+        std::vector<std::string> kept;
+        if (auto gone = detail::delete_partition_dir(table, p, &bytes, &kept); !gone) {
           part.errors.push_back({dir, gone.error().message()});
         } else if (*gone) {
-          ++part.deleted_partitions;
           part.bytes_deleted += bytes;
+          if (kept.empty()) {
+            ++part.deleted_partitions;
+          } else {
+            part.errors.push_back({dir, kept_message(kept)});
+          }
         } else {
           ++part.skipped["writer_active"];
         }
@@ -237,14 +251,11 @@ Result<LifecycleStats> StorageLifecycleManager::run_once() {
 Result<LifecycleStats> StorageLifecycleManager::compress_partition(const std::string& relative_path) {
   auto values = parse_partition_path(impl_->table.scheme(), relative_path);
   if (!values) return std::move(values).error();
+  // A symlink in the way is refused, never followed (as run_once skips it).
+  if (auto dir = impl_->table.existing_partition_dir(*values); !dir) return std::move(dir).error();
   PartitionInfo p;
   p.values = std::move(*values);
   p.path = relative_path;
-  struct stat st {};
-  if (::stat((impl_->table.root() + "/" + relative_path).c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    return file_error(Errc::NotFound, impl_->table.root() + "/" + relative_path,
-                      "is not a partition of this table");
-  }
   return impl_->run({p}, true);
 }
 
@@ -252,7 +263,9 @@ Result<LifecycleStats> StorageLifecycleManager::decompress_segment(const std::st
                                                                    std::uint64_t id) {
   auto values = parse_partition_path(impl_->table.scheme(), relative_path);
   if (!values) return std::move(values).error();
-  const std::string dir = impl_->table.root() + "/" + relative_path;
+  auto checked = impl_->table.existing_partition_dir(*values);
+  if (!checked) return std::move(checked).error();
+  const std::string& dir = *checked;
   auto lock = detail::try_lock_partition(impl_->table.file_system(), dir);
   if (!lock) return std::move(lock).error();
   if (!*lock) {

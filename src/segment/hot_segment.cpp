@@ -9,7 +9,7 @@ namespace chronicle {
 
 Result<std::unique_ptr<HotSegment>> HotSegment::open(FileSystem& fs, const std::string& path,
                                                      std::uint64_t id) {
-  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
+  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
   struct stat st {};
   if (::fstat(fd->get(), &st) != 0) return io_error("fstat", path, errno);

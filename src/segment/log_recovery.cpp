@@ -92,7 +92,7 @@ Result<std::optional<SyncedPoint>> find_synced_point(FileSystem& fs, const std::
   for (std::size_t i = entries.size(); i-- > 0;) {
     if (!entries[i].hot) return std::optional<SyncedPoint>(SyncedPoint{i, true});
     const std::string path = segment_path(dir, entries[i].id);
-    auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
+    auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     if (!fd) {
       // Compressed meanwhile by a lifecycle run: the .q.zst is durable.
       if (fd.error().code() == Errc::NotFound && entries[i].cold)

@@ -303,7 +303,7 @@ Status SegmentWriter::sync() {
   if (Error e = s.preparer->take_sync_error()) return poison(Status(std::move(e)));
   for (std::uint64_t id = s.inherited_from; id < s.inherited_to; ++id) {
     const std::string path = segment_path(s.dir, id);
-    auto fd = s.fs->open(path, O_RDONLY | O_NOFOLLOW);
+    auto fd = s.fs->open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     if (!fd) {
       // Compressed (the .q.zst was synced) or deleted by retention meanwhile.
       if (fd.error().code() == Errc::NotFound) continue;

@@ -35,6 +35,28 @@ Status make_partition_dirs(FileSystem& fs, const std::string& root, const std::s
   return {};
 }
 
+Status check_partition_dirs(const std::string& root, const std::string& relative) {
+  std::string path = root;
+  for (std::size_t start = 0; start <= relative.size();) {
+    const std::size_t slash = std::min(relative.find('/', start), relative.size());
+    path += "/" + relative.substr(start, slash - start);
+    struct stat s {};
+    if (::lstat(path.c_str(), &s) != 0) {
+      if (errno == ENOENT) {
+        return file_error(Errc::NotFound, path, "does not exist: not a partition of this table");
+      }
+      return io_error("lstat", path, errno);
+    }
+    if (!S_ISDIR(s.st_mode)) {
+      return file_error(Errc::InvalidArgument, path,
+                        "is {} where a partition directory belongs: never followed",
+                        S_ISLNK(s.st_mode) ? "a symlink" : "not a directory");
+    }
+    start = slash + 1;
+  }
+  return {};
+}
+
 namespace {
 struct Walk {
   const PartitionScheme& scheme;

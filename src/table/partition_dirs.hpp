@@ -22,6 +22,12 @@ namespace chronicle::detail {
 Status make_partition_dirs(FileSystem& fs, const std::string& root, const std::string& relative,
                            mode_t mode);
 
+// Checks that root/relative exists and that each of its components below
+// the root is a real directory, so that opening it follows no symlink
+// planted under the root: NotFound if a component is missing,
+// InvalidArgument naming the first one that is a symlink or not a directory.
+Status check_partition_dirs(const std::string& root, const std::string& relative);
+
 // Every partition directory under `root` for `scheme`, as (values, relative
 // path), sorted by values. Entries that are not `key=value` of the scheme,
 // symlinks and files are skipped and described in `skipped` (if set).

@@ -77,7 +77,7 @@ Status write_segment_index(FileSystem& fs, const std::string& dir, const Segment
 
 Result<SegmentIndex> read_segment_index(FileSystem& fs, const std::string& dir, std::uint64_t id) {
   const std::string path = segment_index_path(dir, id);
-  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
+  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
   struct stat st {};
   if (::fstat(fd->get(), &st) != 0) return io_error("fstat", path, errno);

@@ -96,6 +96,15 @@ Result<std::string> Table::partition_dir(const PartitionValues& values) const {
   return dir;
 }
 
+Result<std::string> Table::existing_partition_dir(const PartitionValues& values) const {
+  auto dir = partition_dir(values);
+  if (!dir) return std::move(dir).error();
+  if (auto ok = detail::check_partition_dirs(root_, dir->substr(root_.size() + 1)); !ok) {
+    return std::move(ok).error();
+  }
+  return dir;
+}
+
 Result<std::vector<PartitionInfo>> Table::partitions(const PartitionFilter& filter,
                                                      const ListOptions& options) const {
   if (auto ok = filter.validate(scheme_); !ok) return std::move(ok).error();
@@ -130,9 +139,9 @@ Result<std::vector<PartitionInfo>> Table::partitions(const PartitionFilter& filt
 }
 
 Result<std::vector<SegmentInfo>> Table::segments(const PartitionValues& values) const {
-  auto rel = partition_path(scheme_, values);
-  if (!rel) return std::move(rel).error();
-  return detail::describe_segments(*fs_, root_ + "/" + *rel, *rel, nullptr);
+  auto dir = existing_partition_dir(values);
+  if (!dir) return std::move(dir).error();
+  return detail::describe_segments(*fs_, *dir, dir->substr(root_.size() + 1), nullptr);
 }
 
 Result<PartitionWriter> Table::partition_writer(const PartitionValues& values) const {
@@ -162,7 +171,7 @@ Result<RollingWriter> Table::rolling_writer(std::unique_ptr<PartitionRoller> rol
 }
 
 Result<TimeSeriesReader> Table::reader(const PartitionValues& values) const {
-  auto dir = partition_dir(values);
+  auto dir = existing_partition_dir(values);
   if (!dir) return std::move(dir).error();
   return TimeSeriesReader::open(*dir, active_observer());
 }

@@ -155,7 +155,7 @@ Result<TableMetadata> parse_table_metadata(std::string_view text, const std::str
 
 Result<TableMetadata> read_table_metadata(FileSystem& fs, const std::string& root) {
   const std::string path = metadata_path(root);
-  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
+  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (!fd) {
     if (fd.error().code() == Errc::NotFound) {
       return file_error(Errc::NotFound, root, "is not a chronicle table: no _table.json");

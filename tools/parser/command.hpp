@@ -17,7 +17,7 @@ struct Command {
 
 using Commands = std::vector<Command>;
 
-// Adds info, cat and verify (log_commands.cpp).
+// Adds info, cat, verify and doctor (log_commands.cpp).
 void add_log_commands(CLI::App& app, Commands& commands);
 // Adds ls and stats (table_commands.cpp).
 void add_table_commands(CLI::App& app, Commands& commands);

@@ -1,8 +1,10 @@
-// The commands that read one log (info, verify) or a log or a table (cat).
+// The commands that read one log (info, verify) or a log or a table (cat,
+// doctor).
 
 #include <memory>
 
 #include "commands/cat.hpp"
+#include "commands/doctor.hpp"
 #include "commands/info.hpp"
 #include "commands/verify.hpp"
 #include "parser/command.hpp"
@@ -135,10 +137,27 @@ Command cat_command(CLI::App& app) {
 
 }  // namespace
 
+Command doctor_command(CLI::App& app) {
+  auto o = std::make_shared<DoctorOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "doctor", "Check the directories above a log or table, and a table's entries");
+  add_dir(*cmd, "dir", o->dir, "Log directory or table root");
+  cmd->footer(R"(Reports every directory from / down to <dir> that another user could change
+(world-writable without the sticky bit, or owned by neither root nor you),
+and in a table every entry that is not a partition (symlinks, files, bad
+names). Exit status 1 when anything is found.
+
+Examples:
+  chronicle doctor /data/trades
+)");
+  return {cmd, [o] { return run_doctor(*o); }};
+}
+
 void add_log_commands(CLI::App& app, Commands& commands) {
   commands.push_back(info_command(app));
   commands.push_back(cat_command(app));
   commands.push_back(verify_command(app));
+  commands.push_back(doctor_command(app));
 }
 
 }  // namespace chronicle::cli

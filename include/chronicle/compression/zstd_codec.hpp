@@ -50,6 +50,14 @@ class ZstdCompressor {
   CodecOptions options_;
 };
 
+// Checks, from its header alone, that the zstd frame starting `frame` does
+// not declare a content size other than `expected`: Corruption naming `path`
+// and `offset` if it does, or if the header is not a data frame's. A frame
+// that leaves its size out (streaming writers) passes; decompress_frame
+// still bounds it by its buffer.
+Status check_frame_content_size(std::span<const std::byte> frame, std::uint64_t expected,
+                                const std::string& path, std::uint64_t offset);
+
 class ZstdDecompressor {
  public:
   // `max_frame_size` bounds the window a frame may ask for (ZSTD_d_windowLogMax),

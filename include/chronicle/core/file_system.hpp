@@ -72,6 +72,9 @@ class FileSystem {
 
   // open(2) with O_CLOEXEC added. Use O_NOFOLLOW in flags for names chronicle
   // creates, so that a planted symlink is an error instead of a redirection.
+  // Reads of files found on disk also pass O_NONBLOCK: a FIFO planted under
+  // such a name then fails to read instead of blocking open() forever (on a
+  // regular file the flag changes nothing).
   Result<UniqueFd> open(const std::string& path, int flags, mode_t mode = 0644);
   // posix_fallocate over [0, len): blocks are reserved now, so a full disk is
   // NoSpace here and never a SIGBUS on a later store into the mapping.
@@ -91,6 +94,14 @@ class FileSystem {
   // rename(2): atomically replaces `to`.
   Status rename_replace(const std::string& from, const std::string& to);
   Status unlink(const std::string& path);
+  // unlinkat(2) of `name` in the directory open as `dir_fd` (`dir` names it
+  // in errors and in observe()): the name is looked up in that directory
+  // only, whatever has happened to the path since, and a symlink is
+  // removed itself, never its target. Counts as FsOp::Unlink.
+  Status unlink_at(int dir_fd, const std::string& dir, const std::string& name);
+  // rmdir(2) of an empty directory. Counts as FsOp::Unlink (a name leaves
+  // its parent); a directory that is not empty is an error.
+  Status remove_dir(const std::string& path);
   // mkdir(2); an existing directory is not an error.
   Status mkdir(const std::string& path, mode_t mode = 0755);
   // Opens a directory and fsyncs it, making the names created or renamed in

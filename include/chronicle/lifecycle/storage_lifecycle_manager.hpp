@@ -38,10 +38,16 @@ class StorageLifecycleManager {
 
   // One pass over every partition. Errors of single segments or partitions
   // are in the stats; the result is an error only if the table cannot be
-  // listed at all.
+  // listed at all. Only what Table::partitions() lists is visited (never an
+  // entry reached through a symlink); inside a partition, a symlink,
+  // directory or FIFO under a segment's name is reported in the stats' errors
+  // and never opened, compressed or deleted, and deleting a whole partition
+  // removes only the names chronicle creates (a symlink among them as a
+  // link): anything else, and then the directory, stays and is reported.
   Result<LifecycleStats> run_once();
   // Compresses every sealed hot segment of one partition (relative path as
-  // listed), whatever the policy, except the live one.
+  // listed), whatever the policy, except the live one. A symlink or file in
+  // place of a directory of the path is refused (Table::existing_partition_dir).
   Result<LifecycleStats> compress_partition(const std::string& relative_path);
   // Restores one cold segment of a partition as a hot one.
   Result<LifecycleStats> decompress_segment(const std::string& relative_path, std::uint64_t id);

@@ -72,10 +72,22 @@ class Table {
 
   // Absolute directory of a partition (not created).
   Result<std::string> partition_dir(const PartitionValues& values) const;
-  // Partitions matching `filter`, in PartitionValues order.
+  // The same for a partition that exists, every directory below the root on
+  // the way checked to be a real one: NotFound if absent, InvalidArgument
+  // naming a symlink or file found in its place (never followed).
+  Result<std::string> existing_partition_dir(const PartitionValues& values) const;
+  // Partitions matching `filter`, in PartitionValues order. Only real
+  // directories named `key=value` in the canonical spelling of this scheme
+  // are partitions; any other entry under the root (a symlink, even to a
+  // directory or in a loop; a file; a bad or non-canonical escape such as
+  // `%ZZ` or `%2E%2E`; `venue=A=B`; junk) is skipped, never followed or
+  // opened, and named in options.skipped. Listing reads each directory of
+  // the tree once: its cost grows with the number of entries, whatever they
+  // are.
   Result<std::vector<PartitionInfo>> partitions(const PartitionFilter& filter = PartitionFilter::all(),
                                                 const ListOptions& options = {}) const;
   // Every segment of one partition, described for policies and tools.
+  // Errors as existing_partition_dir().
   Result<std::vector<SegmentInfo>> segments(const PartitionValues& values) const;
 
   // A writer for one partition (its directories are created).
@@ -86,7 +98,7 @@ class Table {
                                        const PartitionValues& base,
                                        RollingWriter::RollCallback on_roll = {}) const;
 
-  // A reader of one partition. NotFound if the partition does not exist.
+  // A reader of one partition. Errors as existing_partition_dir().
   Result<TimeSeriesReader> reader(const PartitionValues& values) const;
   // Records of the partitions matching `filter` within `range`, merged in
   // timestamp order or read partition after partition.

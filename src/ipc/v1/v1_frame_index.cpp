@@ -11,7 +11,7 @@ namespace chronicle::ipc::v1::detail {
 
 Result<FrameIndex> read_frame_index(FileSystem& fs, const std::string& idx_path,
                                     std::uint64_t zst_size) {
-  auto fd = fs.open(idx_path, O_RDONLY | O_NOFOLLOW);
+  auto fd = fs.open(idx_path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
   struct stat st {};
   if (::fstat(fd->get(), &st) != 0) return io_error("fstat", idx_path, errno);

@@ -11,7 +11,7 @@ namespace chronicle::ipc::v1::detail {
 
 Result<SeekIndex> read_seek_index(FileSystem& fs, const std::string& path,
                                   std::uint64_t segment_id) {
-  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
+  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
   struct stat st {};
   if (::fstat(fd->get(), &st) != 0) return io_error("fstat", path, errno);

@@ -18,7 +18,7 @@ namespace {
 constexpr std::size_t kV1Window = 2u << 20;
 
 Result<std::pair<UniqueFd, std::uint64_t>> open_sized(FileSystem& fs, const std::string& path) {
-  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW);
+  auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
   struct stat st {};
   if (::fstat(fd->get(), &st) != 0) return io_error("fstat", path, errno);

@@ -81,7 +81,7 @@ Result<V1Table> V1Table::open(std::string root) {
   if (root.empty()) return invalid_argument("v1 table root path is empty");
   const std::string path = root + "/" + std::string(kV1MetadataPath);
   FileSystem& fsys = FileSystem::system();
-  auto fd = fsys.open(path, O_RDONLY | O_NOFOLLOW);
+  auto fd = fsys.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (!fd) {
     if (fd.error().code() == Errc::NotFound) {
       return file_error(Errc::NotFound, root, "is not a v1 table: no {}", kV1MetadataPath);
