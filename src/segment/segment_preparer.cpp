@@ -74,8 +74,13 @@ Status publish_segment(FileSystem& fs, const std::string& dir, PreparedSegment& 
 }
 
 SegmentPreparer::SegmentPreparer(FileSystem& fs, const Clock& clock, std::string dir,
-                                 LogOptions options, bool background)
-    : fs_(fs), clock_(clock), dir_(std::move(dir)), options_(options) {
+                                 LogOptions options, bool background,
+                                 std::function<Status()> dir_in_place)
+    : fs_(fs),
+      clock_(clock),
+      dir_(std::move(dir)),
+      options_(options),
+      dir_in_place_(std::move(dir_in_place)) {
   if (!background) return;
   try {
     thread_ = std::thread([this] { run(); });
@@ -114,6 +119,16 @@ void SegmentPreparer::request(std::uint64_t id) {
   cv_.notify_all();
 }
 
+Result<PreparedSegment> SegmentPreparer::in_place(Result<PreparedSegment> prepared) {
+  if (!dir_in_place_) return prepared;
+  // Also after a failure: "directory removed" explains a failed create.
+  if (Status here = dir_in_place_(); !here) {
+    if (prepared) discard(*prepared);
+    return std::move(here).error();
+  }
+  return prepared;
+}
+
 void SegmentPreparer::populate(std::byte* data, std::size_t len) {
   if (!thread_.joinable()) return;
   {
@@ -136,7 +151,7 @@ Result<PreparedSegment> SegmentPreparer::take(std::uint64_t id) {
       // below, so that an append after space was freed succeeds.
     }
   }
-  return prepare_segment(fs_, dir_, id, options_, clock_.now_ns());
+  return in_place(prepare_segment(fs_, dir_, id, options_, clock_.now_ns()));
 }
 
 void SegmentPreparer::retire(MmapFile map, UniqueFd fd) {
@@ -217,7 +232,8 @@ void SegmentPreparer::run() {
     ready_.reset();
     busy_ = true;
     lock.unlock();
-    auto prepared = prepare_segment(fs_, dir_, id, options_, clock_.now_ns(), true, &cancel_);
+    auto prepared =
+        in_place(prepare_segment(fs_, dir_, id, options_, clock_.now_ns(), true, &cancel_));
     // Named here, off the appending thread: a rename costs 50-100 us when
     // the kernel's caches are cold, as they are at a roll. If naming fails
     // the segment stays under its temporary name and the roll renames it,

@@ -135,8 +135,9 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
     state->report.segment_id = seg->id;
     state->report.resume_offset = write_offset;
   }
-  state->preparer = std::make_unique<detail::SegmentPreparer>(fs, *state->clock, dir, options,
-                                                              options.prepare_ahead);
+  state->preparer = std::make_unique<detail::SegmentPreparer>(
+      fs, *state->clock, dir, options, options.prepare_ahead,
+      [s = state.get()] { return s->lock.check_in_place(s->dir); });
   SegmentWriter writer(std::move(state));
   writer.next_seq_ = recovered->next_seq;
   writer.max_payload_ = chronicle::max_payload_size(options.segment_size);
@@ -237,9 +238,9 @@ void seal_live(std::byte* base, std::uint64_t end, std::uint64_t count, std::uin
 
 Status SegmentWriter::roll() noexcept {
   detail::WriterState& s = *state_;
-  // A roll names a new segment by path: never in a directory that has
-  // replaced ours, nor (failing) in one that is gone.
-  if (auto here = s.lock.check_in_place(s.dir); !here) return here;
+  // The preparer checked that the directory is still ours when it prepared
+  // the segment (RELIABILITY I5): a roll never starts a segment made in a
+  // directory that has replaced ours.
   auto next = s.preparer->take(s.live.id + 1);
   if (!next) return std::move(next).error();
   if (auto published = detail::publish_segment(*s.fs, s.dir, *next, next_seq_); !published) {

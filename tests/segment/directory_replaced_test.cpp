@@ -20,6 +20,18 @@ using test::TempDirTest;
 
 constexpr std::uint64_t kSeed = 9;
 
+// Removes `dir` like `rm -r`. The writer's preparer thread may be creating or
+// renaming its next segment in there meanwhile, which makes one pass of
+// remove_all fail (a name gone, or a name added): try again.
+void remove_tree(const std::string& dir) {
+  std::error_code error;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::filesystem::remove_all(dir, error);
+    if (!error) return;
+  }
+  ADD_FAILURE() << "could not remove " << dir << ": " << error.message();
+}
+
 class DirectoryReplacedTest : public TempDirTest {
  protected:
   std::string dir() const { return tmp_.sub("log"); }
@@ -52,7 +64,7 @@ TEST_F(DirectoryReplacedTest, RemovedAndMadeAgainFailsSyncRollAndCloseAndWritesN
   test::append_records(*w, kSeed, 0, 5);
   ASSERT_OK(w->sync());
 
-  std::filesystem::remove_all(dir());
+  remove_tree(dir());
   std::filesystem::create_directory(dir());
   const Status synced = w->sync();
   ASSERT_FALSE(synced);
@@ -75,7 +87,7 @@ TEST_F(DirectoryReplacedTest, RemovedWithoutReplacementIsTheSameClearError) {
   auto w = SegmentWriter::open(dir(), options());
   ASSERT_OK(w);
   test::append_records(*w, kSeed, 0, 3);
-  std::filesystem::remove_all(dir());
+  remove_tree(dir());
   const Status synced = w->sync();
   ASSERT_FALSE(synced);
   expect_names_the_directory(synced.error());
@@ -116,7 +128,7 @@ TEST_F(DirectoryReplacedTest, TheTableWriterWritesNoIndexIntoTheReplacement) {
   for (std::uint64_t s = 0; s < 5; ++s) {
     ASSERT_OK(w->append(1, test::timestamp_for(kSeed, s), test::payload_for(kSeed, s, 100)));
   }
-  std::filesystem::remove_all(dir());
+  remove_tree(dir());
   std::filesystem::create_directory(dir());
   EXPECT_ERROR(w->close(), Errc::Io);
   EXPECT_TRUE(std::filesystem::is_empty(dir()));
