@@ -82,6 +82,8 @@ SegmentPreparer::SegmentPreparer(FileSystem& fs, const Clock& clock, std::string
       options_(options),
       dir_in_place_(std::move(dir_in_place)) {
   if (!background) return;
+  for (auto* v : {&retired_maps_, &releasing_maps_}) v->reserve(4);
+  for (auto* v : {&retired_fds_, &releasing_fds_}) v->reserve(4);
   try {
     thread_ = std::thread([this] { run(); });
   } catch (const std::system_error&) {
@@ -154,12 +156,13 @@ Result<PreparedSegment> SegmentPreparer::take(std::uint64_t id) {
   return in_place(prepare_segment(fs_, dir_, id, options_, clock_.now_ns()));
 }
 
-void SegmentPreparer::retire(MmapFile map, UniqueFd fd) {
+void SegmentPreparer::retire_and_request(MmapFile map, UniqueFd fd, std::uint64_t next_id) {
   if (!thread_.joinable()) return;  // released right here by the destructors
   {
     std::lock_guard lock(mu_);
     retired_maps_.push_back(std::move(map));
     retired_fds_.push_back(std::move(fd));
+    requested_ = next_id;
   }
   cv_.notify_all();
 }
@@ -205,13 +208,11 @@ void SegmentPreparer::run() {
       continue;
     }
     if (!retired_maps_.empty()) {
-      auto maps = std::move(retired_maps_);
-      auto fds = std::move(retired_fds_);
-      retired_maps_.clear();
-      retired_fds_.clear();
+      releasing_maps_.swap(retired_maps_);
+      releasing_fds_.swap(retired_fds_);
       lock.unlock();
-      maps.clear();
-      fds.clear();
+      releasing_maps_.clear();
+      releasing_fds_.clear();
       lock.lock();
       continue;
     }

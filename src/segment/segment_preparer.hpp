@@ -85,8 +85,10 @@ class SegmentPreparer {
   // now if it was not requested or the background attempt failed.
   Result<PreparedSegment> take(std::uint64_t id);
   // Hands over a sealed segment's mapping and descriptor to be released off
-  // the caller's thread (unmapping 64 MiB takes a while).
-  void retire(MmapFile map, UniqueFd fd);
+  // the caller's thread (unmapping 64 MiB takes a while), and requests
+  // segment `next_id` as request() does: one wake-up of the thread for both,
+  // and no allocation, as this is on the roll's path.
+  void retire_and_request(MmapFile map, UniqueFd fd, std::uint64_t next_id);
   // Hands over a sealed segment that no sync() has covered yet: fdatasync it
   // (on the background thread, or here without one), then close it. The
   // first failure is kept for take_sync_error().
@@ -114,6 +116,10 @@ class SegmentPreparer {
   std::optional<Result<PreparedSegment>> ready_;   // guarded by mu_
   std::vector<MmapFile> retired_maps_;             // guarded by mu_
   std::vector<UniqueFd> retired_fds_;              // guarded by mu_
+  // Swapped with the two above to release them unlocked; swapping (rather
+  // than moving) keeps both pairs' capacity, so retiring never allocates.
+  std::vector<MmapFile> releasing_maps_;           // the thread's own
+  std::vector<UniqueFd> releasing_fds_;            // the thread's own
   std::vector<std::pair<UniqueFd, std::string>> to_sync_;  // guarded by mu_
   std::size_t syncing_ = 0;                        // guarded by mu_: taken, not done
   Error sync_error_;                               // guarded by mu_

@@ -260,17 +260,17 @@ Status SegmentWriter::roll() noexcept {
     // Keep the descriptor: the next sync() must fdatasync this segment too.
     // (A descriptor opened later might not report a write-back error that
     // happened before it was opened.)
-    s.unsynced.push_back({s.live.path, std::move(s.live.fd)});
+    s.unsynced.push_back({std::move(s.live.path), std::move(s.live.fd)});
     if (s.unsynced.size() > detail::kMaxUnsynced) {
       s.preparer->sync_and_close(std::move(s.unsynced.front().fd), s.unsynced.front().path);
       s.unsynced.pop_front();
     }
   }
-  s.preparer->retire(std::move(s.live.map), std::move(s.live.fd));
-  s.live = {next->id, segment_path(s.dir, next->id), std::move(next->fd), std::move(next->map)};
+  s.preparer->retire_and_request(std::move(s.live.map), std::move(s.live.fd), next->id + 1);
+  // publish_segment left `path` at the segment's final name.
+  s.live = {next->id, std::move(next->path), std::move(next->fd), std::move(next->map)};
   enter_live_segment(kSegmentHeaderSize);
   ++s.rolls;
-  s.preparer->request(s.live.id + 1);
   return synced;
 }
 
