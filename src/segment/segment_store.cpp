@@ -69,9 +69,16 @@ void fill_missed_segments(int dir_fd, std::map<std::uint64_t, SegmentEntry>& by_
 bool is_named_ahead_on_disk(int dir_fd, std::uint64_t id) {
   const UniqueFd fd(::openat(dir_fd, segment_file_name(id, SegmentTier::Hot).c_str(),
                              O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) return false;
   SegmentHeader h{};
-  return fd && ::pread(fd.get(), &h, sizeof h, 0) == static_cast<ssize_t>(sizeof h) &&
-         is_named_ahead(h);
+  auto* out = reinterpret_cast<char*>(&h);
+  // pread may return less than asked, or EINTR.
+  for (std::size_t got = 0; got < sizeof h;) {
+    const ssize_t n = ::pread(fd.get(), out + got, sizeof h - got, static_cast<off_t>(got));
+    if (n == 0 || (n < 0 && errno != EINTR)) return false;
+    if (n > 0) got += static_cast<std::size_t>(n);
+  }
+  return is_named_ahead(h);
 }
 
 Result<std::vector<SegmentEntry>> list_segments(const std::string& dir) {
