@@ -172,8 +172,10 @@ Status end_log_at_unsynced_damage(FileSystem& fs, const std::string& dir, const 
   return {};
 }
 
-// Removes what a writer prepared but never started: `.q.prep` files, and a
-// newest `.q` named ahead of a roll that never came. Such a segment holds no
+// Removes what a writer prepared but never started: `.q.prep` files, and
+// newest `.q` files named ahead of a roll that never came. Normally there is
+// at most one; a power loss can leave two (the roll's started header of
+// segment n lost, and n + 1 named ahead since). Such a segment holds no
 // record, unless a power loss reverted its header after the roll (no sync()
 // covers a segment before its header is durable); then its records are
 // dropped with it and reported.
@@ -181,27 +183,41 @@ Status remove_unstarted_segments(FileSystem& fs, const std::string& dir, Recover
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return io_error("opendir", dir, errno);
   std::vector<std::string> stale;
-  std::optional<std::uint64_t> newest_hot;
+  std::vector<std::uint64_t> hot;
   while (const dirent* e = ::readdir(d)) {
     auto parsed = parse_segment_file_name(e->d_name);
     if (!parsed) continue;
     if (parsed->suffix == kPrepSuffix) stale.push_back(dir + "/" + e->d_name);
-    if (parsed->suffix == kHotSuffix) newest_hot = std::max(newest_hot.value_or(0), parsed->id);
+    if (parsed->suffix == kHotSuffix) hot.push_back(parsed->id);
   }
-  const bool named_ahead = newest_hot && is_named_ahead_on_disk(::dirfd(d), *newest_hot);
+  std::sort(hot.begin(), hot.end());
+  std::vector<std::uint64_t> unstarted;  // newest first
+  Status checked;
+  for (auto id = hot.rbegin(); id != hot.rend(); ++id) {
+    auto named_ahead = is_named_ahead_on_disk(::dirfd(d), *id);
+    if (!named_ahead) {
+      checked = std::move(named_ahead).error();
+      break;
+    }
+    if (!*named_ahead) break;
+    unstarted.push_back(*id);
+  }
   ::closedir(d);
+  if (!checked) return checked;
   for (const auto& path : stale) {
     if (auto st = fs.unlink(path); !st && st.error().code() != Errc::NotFound) return st;
   }
-  if (!named_ahead) return {};
-  auto opened = open_rw(fs, dir, *newest_hot);
-  if (!opened) return std::move(opened).error();
-  const LiveSegment& seg = opened->seg;
-  if (nonzero_extent(seg.map.data(), kSegmentHeaderSize, seg.map.size())) {
-    ++report.dropped_segments;
+  for (const std::uint64_t id : unstarted) {
+    auto opened = open_rw(fs, dir, id);
+    if (!opened) return std::move(opened).error();
+    const LiveSegment& seg = opened->seg;
+    if (nonzero_extent(seg.map.data(), kSegmentHeaderSize, seg.map.size())) {
+      ++report.dropped_segments;
+    }
+    opened->seg.map.reset();
+    if (auto st = fs.unlink(seg.path); !st) return st;
   }
-  opened->seg.map.reset();
-  return fs.unlink(seg.path);
+  return {};
 }
 
 // The previous segment of an unsealed last one must be ended and sealed; a

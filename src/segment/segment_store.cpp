@@ -66,16 +66,28 @@ void fill_missed_segments(int dir_fd, std::map<std::uint64_t, SegmentEntry>& by_
 
 }  // namespace
 
-bool is_named_ahead_on_disk(int dir_fd, std::uint64_t id) {
-  const UniqueFd fd(::openat(dir_fd, segment_file_name(id, SegmentTier::Hot).c_str(),
-                             O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
-  if (!fd) return false;
+Result<bool> is_named_ahead_on_disk(int dir_fd, std::uint64_t id) {
+  const std::string name = segment_file_name(id, SegmentTier::Hot);
+  const UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) {
+    // Gone since the listing, or not a file we would open (a symlink): not
+    // a segment named ahead. Anything else (out of descriptors, no
+    // permission) leaves the question open, which must not be taken for
+    // "no": the writer's live segment would then look sealed.
+    if (errno == ENOENT || errno == ELOOP || errno == ENXIO) return false;
+    return io_error("open", name, errno);
+  }
+  // A directory or FIFO planted under the name is not ours: readers report it.
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return io_error("fstat", name, errno);
+  if (!S_ISREG(st.st_mode)) return false;
   SegmentHeader h{};
   auto* out = reinterpret_cast<char*>(&h);
   // pread may return less than asked, or EINTR.
   for (std::size_t got = 0; got < sizeof h;) {
     const ssize_t n = ::pread(fd.get(), out + got, sizeof h - got, static_cast<off_t>(got));
-    if (n == 0 || (n < 0 && errno != EINTR)) return false;
+    if (n == 0) return false;  // shorter than a header
+    if (n < 0 && errno != EINTR) return io_error("pread", name, errno);
     if (n > 0) got += static_cast<std::size_t>(n);
   }
   return is_named_ahead(h);
@@ -95,17 +107,22 @@ Result<std::vector<SegmentEntry>> list_segments(const std::string& dir) {
     if (parsed->suffix == kColdSuffix) entry.cold = true;
   }
   const int err = errno;
+  Result<bool> named_ahead = false;
   if (err == 0) {
     fill_missed_segments(::dirfd(d), by_id);
     // The writer's next segment, named ahead of its roll, is not part of the
     // log until the roll starts it.
-    if (!by_id.empty() && by_id.rbegin()->second.hot && !by_id.rbegin()->second.cold &&
-        is_named_ahead_on_disk(::dirfd(d), by_id.rbegin()->first)) {
-      by_id.erase(std::prev(by_id.end()));
+    if (!by_id.empty() && by_id.rbegin()->second.hot && !by_id.rbegin()->second.cold) {
+      named_ahead = is_named_ahead_on_disk(::dirfd(d), by_id.rbegin()->first);
+      if (named_ahead && *named_ahead) by_id.erase(std::prev(by_id.end()));
     }
   }
   ::closedir(d);
   if (err != 0) return io_error("readdir", dir, err);
+  if (!named_ahead) {
+    return file_error(named_ahead.error().code(), dir, "cannot tell whether its newest segment is "
+                      "named ahead of a roll: {}", named_ahead.error().message());
+  }
   std::vector<SegmentEntry> out;
   out.reserve(by_id.size());
   for (auto& [id, entry] : by_id) out.push_back(entry);

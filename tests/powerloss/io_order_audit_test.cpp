@@ -49,7 +49,9 @@ bool not_promised_by_sync(const std::string& dir, const std::string& name) {
   const auto segment = parse_segment_file_name(name);
   if (!segment || segment->suffix != kHotSuffix) return false;
   const UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  return dir_fd && is_named_ahead_on_disk(dir_fd.get(), segment->id);
+  if (!dir_fd) return false;
+  const auto named_ahead = is_named_ahead_on_disk(dir_fd.get(), segment->id);
+  return named_ahead && *named_ahead;
 }
 
 class IoOrderAuditTest : public ::testing::Test {

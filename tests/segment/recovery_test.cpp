@@ -484,6 +484,21 @@ TEST_F(RecoveryTest, SegmentNamedAheadOfARollThatNeverCameIsRemoved) {
   EXPECT_EQ(test::read_back(dir(), 1).seqs, test::iota_seqs(0, 300));
 }
 
+// A power loss can leave two: the roll's started header of segment 1 lost,
+// and segment 2 named ahead since. Both go, and rolls work at once.
+TEST_F(RecoveryTest, TwoSegmentsNamedAheadAreBothRemoved) {
+  write_unclosed(5);
+  write_named_ahead(seg(1), 1, 8192);
+  write_named_ahead(seg(2), 2, 8192);
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+  EXPECT_EQ(w.segment_id(), 0u);
+  EXPECT_EQ(w.next_seq(), 5u);
+  test::append_records(w, 1, 5, 300);  // across several rolls
+  EXPECT_GT(w.rolls(), 2u);
+  ASSERT_OK(w.close());
+  EXPECT_EQ(test::read_back(dir(), 1).seqs, test::iota_seqs(0, 300));
+}
+
 // A power loss after a roll may bring back the named-ahead header while
 // later pages of the segment kept records. No sync() covered them (sync()
 // makes the started header durable first): they are dropped and reported.

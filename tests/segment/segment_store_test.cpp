@@ -2,13 +2,18 @@
 // while the lifecycle swaps segments between tiers.
 #include <chronicle/segment/segment_store.hpp>
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <fstream>
+#include <vector>
 #include <thread>
 
+#include "support/child_process.hpp"
 #include "support/status_matchers.hpp"
 #include "support/temp_dir.hpp"
 
@@ -49,6 +54,27 @@ TEST_F(SegmentStoreTest, AFifoOrDirectoryUnderTheNewestNameNeitherHangsNorHidesI
   ASSERT_EQ(::mkdir(tmp_.sub("000000002.q").c_str(), 0755), 0);
   ASSERT_OK_AND_ASSIGN(listed, list_segments(tmp_.path()));
   EXPECT_EQ(ids_and_tiers(listed), "0h 1h 2h ");
+}
+
+// When the newest header cannot be read (here: out of descriptors), the
+// listing fails rather than guess: a named-ahead segment listed as a real one
+// would make the writer's live segment look sealed to the lifecycle.
+TEST_F(SegmentStoreTest, ANewestHeaderThatCannotBeReadFailsTheListing) {
+  touch("000000000.q");
+  touch("000000001.q");
+  const int status = test::run_in_child([&] {
+    std::vector<int> held;
+    for (int fd; (fd = ::open("/dev/null", O_RDONLY)) >= 0;) held.push_back(fd);
+    ASSERT_EQ(errno, EMFILE);
+    ASSERT_FALSE(held.empty());
+    ::close(held.back());  // one left: for opendir, none for the header
+    auto listed = list_segments(tmp_.path());
+    ASSERT_FALSE(listed);
+    EXPECT_EQ(listed.error().code(), Errc::Io) << listed.error().to_string();
+    EXPECT_NE(listed.error().message().find("named ahead"), std::string::npos)
+        << listed.error().to_string();
+  });
+  test::expect_child_passed(status);
 }
 
 TEST_F(SegmentStoreTest, MissingDirectoryIsNotFound) {

@@ -25,13 +25,15 @@ struct SegmentEntry {
 // are not segment names are ignored; so are `.q.prep` files (not yet
 // published) and a newest `.q` the writer has named ahead of its next roll
 // (it holds no record yet). Returns NotFound if `dir` does not exist, Io if
-// it is not a readable directory. A segment that changes tier while the
-// directory is read is still listed (readdir alone may miss it; see
-// segment_store.cpp).
+// it is not a readable directory or its newest segment cannot be read. A
+// segment that changes tier while the directory is read is still listed
+// (readdir alone may miss it; see segment_store.cpp).
 Result<std::vector<SegmentEntry>> list_segments(const std::string& dir);
 
 // True if `id`'s hot file in the directory open as `dir_fd` has a header that
-// says "named ahead" (docs/FORMAT.md). False if it is missing or unreadable.
-bool is_named_ahead_on_disk(int dir_fd, std::uint64_t id);
+// says "named ahead" (docs/FORMAT.md). False if it is missing, a symlink, a
+// directory or shorter than a header; Io if it cannot be read (out of
+// descriptors, no permission), since "don't know" must not count as "no".
+Result<bool> is_named_ahead_on_disk(int dir_fd, std::uint64_t id);
 
 }  // namespace chronicle
