@@ -194,7 +194,7 @@ Status remove_unstarted_segments(FileSystem& fs, const std::string& dir, Recover
   std::vector<std::uint64_t> unstarted;  // newest first
   Status checked;
   for (auto id = hot.rbegin(); id != hot.rend(); ++id) {
-    auto named_ahead = is_named_ahead_on_disk(::dirfd(d), *id);
+    auto named_ahead = is_named_ahead_on_disk(::dirfd(d), dir, *id);
     if (!named_ahead) {
       checked = std::move(named_ahead).error();
       break;

@@ -66,20 +66,21 @@ void fill_missed_segments(int dir_fd, std::map<std::uint64_t, SegmentEntry>& by_
 
 }  // namespace
 
-Result<bool> is_named_ahead_on_disk(int dir_fd, std::uint64_t id) {
+Result<bool> is_named_ahead_on_disk(int dir_fd, const std::string& dir, std::uint64_t id) {
   const std::string name = segment_file_name(id, SegmentTier::Hot);
   const UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  const auto failed = [&](const char* op) { return io_error(op, dir + "/" + name, errno); };
   if (!fd) {
     // Gone since the listing, or not a file we would open (a symlink): not
     // a segment named ahead. Anything else (out of descriptors, no
     // permission) leaves the question open, which must not be taken for
     // "no": the writer's live segment would then look sealed.
     if (errno == ENOENT || errno == ELOOP || errno == ENXIO) return false;
-    return io_error("open", name, errno);
+    return failed("open");
   }
   // A directory or FIFO planted under the name is not ours: readers report it.
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return io_error("fstat", name, errno);
+  if (::fstat(fd.get(), &st) != 0) return failed("fstat");
   if (!S_ISREG(st.st_mode)) return false;
   SegmentHeader h{};
   auto* out = reinterpret_cast<char*>(&h);
@@ -87,7 +88,7 @@ Result<bool> is_named_ahead_on_disk(int dir_fd, std::uint64_t id) {
   for (std::size_t got = 0; got < sizeof h;) {
     const ssize_t n = ::pread(fd.get(), out + got, sizeof h - got, static_cast<off_t>(got));
     if (n == 0) return false;  // shorter than a header
-    if (n < 0 && errno != EINTR) return io_error("pread", name, errno);
+    if (n < 0 && errno != EINTR) return failed("pread");
     if (n > 0) got += static_cast<std::size_t>(n);
   }
   return is_named_ahead(h);
@@ -113,15 +114,19 @@ Result<std::vector<SegmentEntry>> list_segments(const std::string& dir) {
     // The writer's next segment, named ahead of its roll, is not part of the
     // log until the roll starts it.
     if (!by_id.empty() && by_id.rbegin()->second.hot && !by_id.rbegin()->second.cold) {
-      named_ahead = is_named_ahead_on_disk(::dirfd(d), by_id.rbegin()->first);
+      named_ahead = is_named_ahead_on_disk(::dirfd(d), dir, by_id.rbegin()->first);
       if (named_ahead && *named_ahead) by_id.erase(std::prev(by_id.end()));
     }
   }
   ::closedir(d);
   if (err != 0) return io_error("readdir", dir, err);
   if (!named_ahead) {
-    return file_error(named_ahead.error().code(), dir, "cannot tell whether its newest segment is "
-                      "named ahead of a roll: {}", named_ahead.error().message());
+    const Error& e = named_ahead.error();
+    return Error(e.code(),
+                 fmt::format("{}: cannot tell whether its newest segment is named ahead of a "
+                             "roll: {}",
+                             escape_bytes(dir), e.message()),
+                 e.sys_errno());
   }
   std::vector<SegmentEntry> out;
   out.reserve(by_id.size());

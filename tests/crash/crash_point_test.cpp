@@ -107,7 +107,7 @@ bool newest_is_named_ahead(const std::string& dir) {
     auto parsed = parse_segment_file_name(e->d_name);
     if (parsed && parsed->suffix == kHotSuffix) newest = std::max(newest.value_or(0), parsed->id);
   }
-  const auto named_ahead = newest ? is_named_ahead_on_disk(::dirfd(d), *newest) : false;
+  const auto named_ahead = newest ? is_named_ahead_on_disk(::dirfd(d), dir, *newest) : false;
   const bool named = named_ahead && *named_ahead;
   ::closedir(d);
   return named;

@@ -50,7 +50,7 @@ bool not_promised_by_sync(const std::string& dir, const std::string& name) {
   if (!segment || segment->suffix != kHotSuffix) return false;
   const UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir_fd) return false;
-  const auto named_ahead = is_named_ahead_on_disk(dir_fd.get(), segment->id);
+  const auto named_ahead = is_named_ahead_on_disk(dir_fd.get(), dir, segment->id);
   return named_ahead && *named_ahead;
 }
 

@@ -30,10 +30,10 @@ struct SegmentEntry {
 // (readdir alone may miss it; see segment_store.cpp).
 Result<std::vector<SegmentEntry>> list_segments(const std::string& dir);
 
-// True if `id`'s hot file in the directory open as `dir_fd` has a header that
+// True if `id`'s hot file in `dir` (open as `dir_fd`) has a header that
 // says "named ahead" (docs/FORMAT.md). False if it is missing, a symlink, a
 // directory or shorter than a header; Io if it cannot be read (out of
 // descriptors, no permission), since "don't know" must not count as "no".
-Result<bool> is_named_ahead_on_disk(int dir_fd, std::uint64_t id);
+Result<bool> is_named_ahead_on_disk(int dir_fd, const std::string& dir, std::uint64_t id);
 
 }  // namespace chronicle
