@@ -58,6 +58,22 @@ class RecoveryTest : public TempDirTest {
     std::memset(bytes.data() + kSealBlockBegin, 0, kSealBlockEnd + 4 - kSealBlockBegin);
     test::write_file(seg(id), bytes);
   }
+  // Appends records of seed 1 from seq `from`, one at a time, until the
+  // writer has rolled into segment `segment`; returns the next seq.
+  static std::uint64_t append_until_segment(SegmentWriter& w, std::uint64_t from,
+                                            std::uint64_t segment) {
+    while (w.segment_id() < segment) test::append_records(w, 1, from, from + 1), ++from;
+    return from;
+  }
+  // A closed log whose first `synced` records a sync() covered, and which
+  // went on (unsynced) into segment `segment`.
+  void write_synced_then_rolled(std::uint64_t synced, std::uint64_t segment) {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+    test::append_records(w, 1, 0, synced);
+    ASSERT_OK(w.sync());
+    append_until_segment(w, synced, segment);
+    ASSERT_OK(w.close());
+  }
   // Offset of the last record of segment `id`.
   std::uint64_t last_record(std::uint64_t id) {
     auto bytes = test::read_file(seg(id));
@@ -235,14 +251,7 @@ TEST_F(RecoveryTest, DamageInASegmentWrittenSinceTheLastSyncEndsTheLogThere) {
 }
 
 TEST_F(RecoveryTest, BlankSegmentWrittenSinceTheLastSyncEndsTheLogBeforeIt) {
-  {
-    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
-    test::append_records(w, 1, 0, 5);
-    ASSERT_OK(w.sync());
-    std::uint64_t s = 5;
-    while (w.segment_id() < 3) test::append_records(w, 1, s, s + 1), ++s;
-    ASSERT_OK(w.close());
-  }
+  write_synced_then_rolled(5, 3);
   const std::uint64_t end1 = header_of(1).base_seq + header_of(1).record_count;
   test::write_file(seg(2), std::vector<char>(8192, 0));  // its pages never reached the disk
   ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
@@ -255,14 +264,7 @@ TEST_F(RecoveryTest, BlankSegmentWrittenSinceTheLastSyncEndsTheLogBeforeIt) {
 // Damage in the part of a segment a sync() covered stays Corruption, also
 // when it is the segment whose watermark marks the last sync.
 TEST_F(RecoveryTest, DamageBelowTheWatermarkOfTheLastSyncedSegmentIsRefused) {
-  {
-    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
-    test::append_records(w, 1, 0, 10);
-    ASSERT_OK(w.sync());
-    std::uint64_t s = 10;
-    while (w.segment_id() < 2) test::append_records(w, 1, s, s + 1), ++s;
-    ASSERT_OK(w.close());
-  }
+  write_synced_then_rolled(10, 2);
   const std::uint32_t zero = 0;
   test::set_bytes(seg(0), record_offset(0, 4), &zero, 4);
   auto before = test::read_file(seg(0));
@@ -277,8 +279,7 @@ TEST_F(RecoveryTest, DamageBelowTheWatermarkOfTheLastSyncedSegmentIsRefused) {
 TEST_F(RecoveryTest, FirstSyncAfterReopenCoversWhatTheLastWriterLeftUnsynced) {
   {
     ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
-    std::uint64_t s = 0;
-    while (w.segment_id() < 3) test::append_records(w, 1, s, s + 1), ++s;
+    append_until_segment(w, 0, 3);
     ASSERT_OK(w.close());
   }
   test::FaultFs counting;
@@ -319,8 +320,7 @@ TEST_F(RecoveryTest, FirstSyncOfASegmentStampsItsWatermark) {
   ASSERT_OK(w.sync());
   EXPECT_EQ(counting.count(FsOp::Msync), 1) << "later syncs msync only the new records";
   EXPECT_EQ(header_of(1).synced_offset, w.write_offset());
-  std::uint64_t s = 5;
-  while (w.segment_id() < 2) test::append_records(w, 1, s, s + 1), ++s;
+  append_until_segment(w, 5, 2);
   counting.reset_counts();
   ASSERT_OK(w.sync());
   EXPECT_EQ(counting.count(FsOp::Msync), 2) << "the new records, then the header page";
@@ -505,8 +505,7 @@ TEST_F(RecoveryTest, TwoSegmentsNamedAheadAreBothRemoved) {
 TEST_F(RecoveryTest, NamedAheadHeaderWithRecordsAfterItIsDroppedAndReported) {
   {
     ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
-    std::uint64_t s = 0;
-    while (w.segment_id() < 1) test::append_records(w, 1, s, s + 1), ++s;
+    std::uint64_t s = append_until_segment(w, 0, 1);
     test::append_records(w, 1, s, s + 20);
     ASSERT_OK(w.close());
   }
@@ -521,14 +520,7 @@ TEST_F(RecoveryTest, NamedAheadHeaderWithRecordsAfterItIsDroppedAndReported) {
 }
 
 TEST_F(RecoveryTest, NamedAheadHeaderWrittenSinceTheLastSyncEndsTheLogBeforeIt) {
-  {
-    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
-    test::append_records(w, 1, 0, 5);
-    ASSERT_OK(w.sync());
-    std::uint64_t s = 5;
-    while (w.segment_id() < 3) test::append_records(w, 1, s, s + 1), ++s;
-    ASSERT_OK(w.close());
-  }
+  write_synced_then_rolled(5, 3);
   const std::uint64_t end1 = header_of(1).base_seq + header_of(1).record_count;
   write_named_ahead(seg(2), 2, 8192);  // its started header never reached the disk
   ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
