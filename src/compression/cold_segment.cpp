@@ -17,7 +17,7 @@ ColdSegment::~ColdSegment() = default;
 Result<std::unique_ptr<ColdSegment>> ColdSegment::open(FileSystem& fs, const std::string& path,
                                                        std::uint64_t id,
                                                        const ColdReadOptions& options) {
-  auto reader = SeekableReader::open(fs, path);
+  auto reader = SeekableReader::open(fs, path, kMaxColdFrameSize);
   if (!reader) return std::move(reader).error();
   const SeekTable& table = reader->table();
   const std::uint64_t size = reader->size();

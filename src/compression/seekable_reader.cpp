@@ -47,7 +47,8 @@ void SeekableReader::trim() noexcept {
   for (Cache::Slot& slot : cache_->slots) slot = Cache::Slot();
 }
 
-Result<SeekableReader> SeekableReader::open(FileSystem& fs, const std::string& path) {
+Result<SeekableReader> SeekableReader::open(FileSystem& fs, const std::string& path,
+                                            std::uint64_t max_frame_size) {
   auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
   struct stat st {};
@@ -79,7 +80,8 @@ Result<SeekableReader> SeekableReader::open(FileSystem& fs, const std::string& p
   // byte (zstd's limit), so a few KiB can claim a 1 GiB frame. The frame's
   // own header states its size: a frame whose header disagrees is refused
   // here, before any buffer of the claimed size is allocated (RELIABILITY
-  // F3, S8). Reads one header per frame.
+  // F3, S8). Reads one header per frame. A frame that really is that large
+  // is refused above `max_frame_size`.
   for (std::size_t i = 0; i < file->table.frame_count(); ++i) {
     const std::uint64_t begin = file->table.compressed_offset[i];
     const std::uint64_t end = file->table.compressed_offset[i + 1];
@@ -87,6 +89,12 @@ Result<SeekableReader> SeekableReader::open(FileSystem& fs, const std::string& p
                                            path, begin);
         !ok) {
       return std::move(ok).error();
+    }
+    if (file->table.frame_size(i) > max_frame_size) {
+      return file_error(Errc::Unsupported, path,
+                        "frame {} at offset {} holds {} bytes: more than the {} bytes this reader "
+                        "accepts per frame",
+                        i, begin, file->table.frame_size(i), max_frame_size);
     }
     file->max_frame = std::max(file->max_frame, file->table.frame_size(i));
   }

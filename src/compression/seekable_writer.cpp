@@ -8,11 +8,11 @@ namespace chronicle {
 
 Status validate(const SeekableOptions& options) {
   if (auto ok = validate(options.codec); !ok) return ok;
-  if (options.block_size < 4096 || options.block_size > kSeekableMaxFrameSize) {
+  if (options.block_size < 4096 || options.block_size > kMaxColdFrameSize) {
     return invalid_argument(
-        "compression_block_size {} is invalid: expected 4096 to {} bytes (the seekable format's "
-        "frame limit)",
-        options.block_size, kSeekableMaxFrameSize);
+        "compression_block_size {} is invalid: expected 4096 to {} bytes (the largest frame "
+        "chronicle's readers accept)",
+        options.block_size, kMaxColdFrameSize);
   }
   return {};
 }

@@ -48,7 +48,7 @@ Status verify_records(const std::string& path, std::uint64_t id, const std::byte
 // with `expected`, byte for byte.
 Status verify_seekable_matches(FileSystem& fs, const std::string& path,
                                std::span<const std::byte> expected) {
-  auto reader = SeekableReader::open(fs, path);
+  auto reader = SeekableReader::open(fs, path, kMaxColdFrameSize);
   if (!reader) return std::move(reader).error();
   if (reader->size() != expected.size()) {
     return corruption(path, 0, "compressed file holds {} bytes: expected {}", reader->size(),

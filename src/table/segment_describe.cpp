@@ -87,7 +87,7 @@ Result<std::vector<SegmentInfo>> describe_segments(FileSystem& fs, const std::st
       }
     } else if (auto index = read_segment_index(fs, dir, e.id)) {
       // The index answers for a cold segment without decompressing it.
-      auto seekable = SeekableReader::open(fs, info.path);
+      auto seekable = SeekableReader::open(fs, info.path, kMaxColdFrameSize);
       if (!seekable) {
         if (seekable.error().code() == Errc::NotFound) continue;
         return std::move(seekable).error();

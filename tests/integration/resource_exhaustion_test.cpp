@@ -3,7 +3,9 @@
 // reports its peak RSS growth (getrusage, wait4) and wall time; the caps are
 // 256 MiB and 2 seconds per file, with a clear error where the input is bad.
 #include <chronicle/compression/cold_segment.hpp>
+#include <chronicle/compression/seekable_format.hpp>
 #include <chronicle/compression/segment_compression.hpp>
+#include <chronicle/compression/zstd_codec.hpp>
 #include <chronicle/segment/log_reader.hpp>
 #include <chronicle/segment/segment_writer.hpp>
 #include <chronicle/table/table.hpp>
@@ -104,6 +106,36 @@ TEST_F(ResourceExhaustionTest, AFrameClaimingMoreThanItsHeaderSaysIsRefusedBefor
   });
   EXPECT_EQ(u.result.rfind("Corruption: " + path, 0), 0u) << u.result;
   EXPECT_NE(u.result.find("expected 1073741824"), std::string::npos) << u.result;
+}
+
+// A file whose frame really is that large, and says so in its header: the
+// format allows 1 GiB per frame, but a cold-segment reader holds a few frames
+// at once, so chronicle refuses frames above kMaxColdFrameSize before it
+// decompresses (or allocates for) any. The general SeekableReader still opens
+// it when asked to accept the format's limit.
+TEST_F(ResourceExhaustionTest, ColdFramesLargerThanChronicleWritesAreRefusedBeforeAllocating) {
+  const std::vector<std::byte> zeros(kMaxColdFrameSize + 4096);
+  auto z = ZstdCompressor::create(CodecOptions{});
+  ASSERT_OK(z);
+  std::vector<std::byte> file;
+  ASSERT_OK_AND_ASSIGN(const std::size_t csize, z->compress_frame(zeros, file));
+  const std::uint32_t c[] = {static_cast<std::uint32_t>(csize)};
+  const std::uint32_t d[] = {static_cast<std::uint32_t>(zeros.size())};
+  const auto table = serialize_seek_table(c, d, {});
+  file.insert(file.end(), table.begin(), table.end());
+  std::filesystem::create_directories(log());
+  const std::string path = segment_path(log(), 0, SegmentTier::Cold);
+  test::write_file(path, std::vector<char>(reinterpret_cast<const char*>(file.data()),
+                                           reinterpret_cast<const char*>(file.data()) + file.size()));
+  const auto u = expect_within_caps("a real 64 MiB + 4 KiB frame", [&] {
+    return outcome(ColdSegment::open(FileSystem::system(), path, 0));
+  });
+  EXPECT_EQ(u.result.rfind("Unsupported: " + path, 0), 0u) << u.result;
+  EXPECT_NE(u.result.find(fmt::format("holds {} bytes: more than the {} bytes", zeros.size(),
+                                      kMaxColdFrameSize)),
+            std::string::npos)
+      << u.result;
+  EXPECT_OK(SeekableReader::open(FileSystem::system(), path, kSeekableMaxFrameSize));
 }
 
 TEST_F(ResourceExhaustionTest, ASegmentClaiming2To40RecordsIsRefused) {

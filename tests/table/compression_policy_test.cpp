@@ -1,3 +1,4 @@
+#include <chronicle/compression/seekable_format.hpp>
 #include <chronicle/table/compression_policy.hpp>
 #include <chronicle/table/table_config.hpp>
 
@@ -147,7 +148,7 @@ TEST(TableConfigTest, DefaultsAreValidAndBadFieldsAreNamed) {
   c.compression_block_size = 0;
   expect_bad(c, "compression_block_size");
   c = {};
-  c.compression_block_size = (1ull << 30) + 1;
+  c.compression_block_size = kMaxColdFrameSize + 1;
   expect_bad(c, "compression_block_size");
   c = {};
   c.compression_level = 23;

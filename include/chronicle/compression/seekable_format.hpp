@@ -35,6 +35,12 @@ inline constexpr std::size_t kSeekTableFooterSize = 9;
 inline constexpr std::size_t kSkippableHeaderSize = 8;
 inline constexpr std::uint32_t kSeekableMaxFrames = 0x8000000u;
 inline constexpr std::uint64_t kSeekableMaxFrameSize = 1ull << 30;
+// The largest frame chronicle writes into, and reads from, a cold segment.
+// The format allows 1 GiB, but a reader holds a few decompressed frames at
+// once (the frame in use, those read ahead, read_at()'s cache), so an
+// untrusted file of 1 GiB frames would cost gigabytes (RELIABILITY S8).
+// Frames above 1 MiB gain almost no ratio (docs/BENCHMARKS.md).
+inline constexpr std::uint64_t kMaxColdFrameSize = 64ull << 20;
 // No zstd frame can expand more than this: a block holds at most 128 KiB and
 // takes at least 4 bytes (a 3-byte header and one RLE byte).
 inline constexpr std::uint64_t kZstdMaxExpansion = (128 * 1024) / 4;

@@ -27,8 +27,10 @@ class SeekableReader {
  public:
   // Opens `path`. NotFound if it does not exist; Corruption (naming the file
   // and offset) if it is not a valid seekable zstd file, including a plain
-  // .zst without a seek table.
-  static Result<SeekableReader> open(FileSystem& fs, const std::string& path);
+  // .zst without a seek table; Unsupported if a frame holds more than
+  // `max_frame_size` bytes, which bounds the memory a frame read costs.
+  static Result<SeekableReader> open(FileSystem& fs, const std::string& path,
+                                     std::uint64_t max_frame_size = kSeekableMaxFrameSize);
   SeekableReader(SeekableReader&&) noexcept;
   SeekableReader& operator=(SeekableReader&&) noexcept;
   ~SeekableReader();

@@ -23,7 +23,7 @@ inline constexpr std::uint64_t kDefaultBlockSize = 1ull << 20;
 struct SeekableOptions {
   CodecOptions codec;
   // Decompressed bytes per frame: smaller frames make random reads cheaper
-  // and compression ratios worse. 4 KiB to 1 GiB.
+  // and compression ratios worse. 4 KiB to kMaxColdFrameSize (64 MiB).
   std::uint64_t block_size = kDefaultBlockSize;
   // Per-frame XXH64 checksums in the seek table.
   bool frame_checksums = true;
