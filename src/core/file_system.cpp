@@ -11,6 +11,8 @@
 
 #include <chronicle/core/errors.hpp>
 
+#include "retry_eintr.hpp"
+
 namespace chronicle {
 
 std::string_view fs_op_name(FsOp op) noexcept {
@@ -38,21 +40,21 @@ FileSystem& FileSystem::system() noexcept {
   return instance;
 }
 
-namespace {
-// Retries a system call interrupted by a signal.
-template <class F>
-auto retry_eintr(F f) {
-  decltype(f()) r;
-  do {
-    r = f();
-  } while (r == -1 && errno == EINTR);
-  return r;
-}
-}  // namespace
+using detail::retry_eintr;
 
 Result<UniqueFd> FileSystem::open(const std::string& path, int flags, mode_t mode) {
+  return open_in(AT_FDCWD, path, path.c_str(), flags, mode);
+}
+
+Result<UniqueFd> FileSystem::open_at(int dir_fd, const std::string& dir, const std::string& name,
+                                     int flags, mode_t mode) {
+  return open_in(dir_fd, dir + "/" + name, name.c_str(), flags, mode);
+}
+
+Result<UniqueFd> FileSystem::open_in(int dir_fd, const std::string& path, const char* name,
+                                     int flags, mode_t mode) {
   if (int e = inject(FsOp::Open, path)) return io_error("open", path, e);
-  int fd = retry_eintr([&] { return ::open(path.c_str(), flags | O_CLOEXEC, mode); });
+  int fd = retry_eintr([&] { return ::openat(dir_fd, name, flags | O_CLOEXEC, mode); });
   if (fd < 0) return io_error("open", path, errno);
   UniqueFd owned(fd);
   // Descriptors 0-2 are never used for data files: a stray write to stdout

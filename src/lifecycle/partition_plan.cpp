@@ -15,6 +15,7 @@
 #include <chronicle/segment/segment_store.hpp>
 #include <chronicle/table/segment_index.hpp>
 
+#include "../core/retry_eintr.hpp"
 #include "partition_files.hpp"
 
 namespace chronicle::detail {
@@ -29,36 +30,55 @@ std::uint64_t mtime_ns(const struct stat& st) {
 // What describe_quickly found at a segment's name.
 enum class Found { Segment, Gone, NotAFile };
 
-// Size and modification time of the segment at `path`, and, with
-// `seal_block`, the sealed flag, record count and time range from its
-// header (nothing when the header is unreadable). One open and fstat rather
-// than an lstat and an open: the path is resolved once. Gone if the file
-// is (replaced since the listing); NotAFile for a symlink, directory or
-// anything else planted under a segment's name, which is never opened.
-Found describe_quickly(FileSystem& fs, const std::string& path, bool seal_block, SegmentInfo& s) {
-  struct stat st {};
-  if (!seal_block) {
-    if (::lstat(path.c_str(), &st) != 0) return Found::Gone;
-    if (!S_ISREG(st.st_mode)) return Found::NotAFile;
-  } else {
-    auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    // O_NOFOLLOW fails a symlink with ELOOP; any other failure is treated
-    // as before the check, as a segment gone since the listing.
-    if (!fd) return fd.error().sys_errno() == ELOOP ? Found::NotAFile : Found::Gone;
-    if (::fstat(fd->get(), &st) != 0) return Found::Gone;
-    if (!S_ISREG(st.st_mode)) return Found::NotAFile;
-    SegmentHeader h;
-    if (fs.pread_exact(fd->get(), path, &h, sizeof h, 0) && h.magic == kSegmentMagic &&
-        is_sealed(h)) {
-      s.sealed = true;
-      s.record_count = h.record_count;
-      s.min_timestamp_ns = h.min_timestamp_ns;
-      s.max_timestamp_ns = h.max_timestamp_ns;
-      s.used_bytes = h.end_of_data;
-    }
-  }
+void take_seal(const SegmentSeal& seal, SegmentInfo& s) {
+  s.sealed = true;
+  s.record_count = seal.record_count;
+  s.min_timestamp_ns = seal.min_timestamp_ns;
+  s.max_timestamp_ns = seal.max_timestamp_ns;
+  s.used_bytes = seal.used_bytes;
+}
+
+void take_stat(const struct stat& st, SegmentInfo& s) {
   s.size_on_disk = static_cast<std::uint64_t>(st.st_size);
   s.modified_ns = mtime_ns(st);
+}
+
+// Size and modification time of segment `s` (its file `name` in the
+// directory open as `dir_fd`), and, with `seal_block`, the sealed flag,
+// record count and time range from its header (nothing when the header is
+// unreadable), from `seals` when the file is unchanged since a run read it.
+// One open and fstat rather than an lstat and an open: the name is looked
+// up once (twice when `seals` knows it). Gone if the file is (replaced since
+// the listing); NotAFile for a symlink, directory or anything else planted
+// under a segment's name, which is never opened.
+Found describe_quickly(FileSystem& fs, int dir_fd, const std::string& dir, const std::string& name,
+                       bool seal_block, SealCache& seals, SegmentInfo& s) {
+  const std::string& path = s.path;
+  struct stat st {};
+  if (!seal_block || seals.has(path)) {
+    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return Found::Gone;
+    if (!S_ISREG(st.st_mode)) return Found::NotAFile;
+    take_stat(st, s);
+    if (!seal_block) return Found::Segment;
+    if (auto seal = seals.find(path, st)) {
+      take_seal(*seal, s);
+      return Found::Segment;
+    }
+  }
+  auto fd = fs.open_at(dir_fd, dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  // O_NOFOLLOW fails a symlink with ELOOP; any other failure is treated
+  // as before the check, as a segment gone since the listing.
+  if (!fd) return fd.error().sys_errno() == ELOOP ? Found::NotAFile : Found::Gone;
+  if (::fstat(fd->get(), &st) != 0) return Found::Gone;
+  if (!S_ISREG(st.st_mode)) return Found::NotAFile;
+  take_stat(st, s);
+  SegmentHeader h;
+  if (fs.pread_exact(fd->get(), path, &h, sizeof h, 0) && h.magic == kSegmentMagic &&
+      is_sealed(h)) {
+    const SegmentSeal seal{h.record_count, h.min_timestamp_ns, h.max_timestamp_ns, h.end_of_data};
+    take_seal(seal, s);
+    seals.put(path, st, seal);
+  }
   return Found::Segment;
 }
 
@@ -77,8 +97,14 @@ bool needs_record_times(const PlanInput& in) {
 // Names that are not regular files are left out and added to `not_files`.
 Result<std::vector<SegmentInfo>> quick_segments(FileSystem& fs, const std::string& dir,
                                                 const std::string& rel, bool record_times,
+                                                SealCache& seals,
                                                 std::vector<std::string>& not_files) {
-  auto entries = list_segments(dir);
+  // Looked up relative to the directory, which is resolved once (not
+  // through a symlink: the listing skips those).
+  const UniqueFd dir_fd(
+      retry_eintr([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC); }));
+  if (!dir_fd) return io_error("open(dir)", dir, errno);
+  auto entries = list_segments_at(dir_fd.get(), dir);
   if (!entries) return std::move(entries).error();
   std::vector<SegmentInfo> out;
   const std::uint64_t newest = entries->empty() ? 0 : entries->back().id;
@@ -89,7 +115,8 @@ Result<std::vector<SegmentInfo>> quick_segments(FileSystem& fs, const std::strin
     s.tier = e.hot ? SegmentTier::Hot : SegmentTier::Cold;
     s.path = segment_path(dir, e.id, s.tier);
     const bool seal_block = s.tier == SegmentTier::Hot && (record_times || e.id == newest);
-    const Found found = describe_quickly(fs, s.path, seal_block, s);
+    const Found found = describe_quickly(fs, dir_fd.get(), dir, segment_file_name(e.id, s.tier),
+                                         seal_block, seals, s);
     if (found == Found::NotAFile) not_files.push_back(s.path);
     if (found != Found::Segment) continue;
     s.sealed = s.sealed || s.tier == SegmentTier::Cold || e.id < newest;
@@ -122,7 +149,7 @@ Result<std::vector<SegmentJob>> plan_partition(const PlanInput& in, const Partit
   auto segments = in.policy.kind() == CompressionPolicy::Kind::Custom
                       ? in.table.segments(partition.values)
                       : quick_segments(in.table.file_system(), dir, partition.path,
-                                       needs_record_times(in), not_files);
+                                       needs_record_times(in), in.seals, not_files);
   if (!segments) return std::move(segments).error();
   for (const std::string& path : not_files) {
     stats.errors.push_back({path, "not a regular file where a segment belongs (a symlink or "
@@ -226,7 +253,8 @@ Result<bool> delete_partition_dir(const Table& table, const PartitionInfo& parti
   // Entries are looked up and removed relative to the directory's own
   // descriptor, opened without following a symlink: only this directory's
   // entries go, whatever its path leads to meanwhile.
-  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd dir_fd(
+      retry_eintr([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC); }));
   if (!dir_fd) return io_error("open(dir)", dir, errno);
   auto names = read_names(dir_fd.get(), dir);
   if (!names) return std::move(names).error();

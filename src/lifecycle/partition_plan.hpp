@@ -13,6 +13,8 @@
 #include <chronicle/lifecycle/lifecycle_stats.hpp>
 #include <chronicle/table/table.hpp>
 
+#include "seal_cache.hpp"
+
 namespace chronicle::detail {
 
 // An exclusive flock on `<partition>/.lifecycle.lock`, held while a run works
@@ -37,6 +39,7 @@ struct PlanInput {
   const RetentionRules& retention;
   std::uint64_t now_ns;
   bool compress_all;  // compress_partition(): every sealed hot segment
+  SealCache& seals;   // kept by the manager across runs
 };
 
 // Describes the partition's segments and decides. Counts what it sees in

@@ -21,6 +21,7 @@ struct StorageLifecycleManager::Impl {
   CompressionPolicy policy;
   SegmentCompressionOptions compression;
   const Clock* clock;
+  detail::SealCache seals;
 
   std::mutex bg_mu;
   std::condition_variable bg_cv;
@@ -155,7 +156,8 @@ Result<LifecycleStats> StorageLifecycleManager::Impl::run(const std::vector<Part
                      std::lock_guard lock(stats_mu);
                      total.merge(one);
                    });
-    const detail::PlanInput in{table, policy, config.retention, clock->now_ns(), compress_all};
+    const detail::PlanInput in{table, policy, config.retention, clock->now_ns(), compress_all,
+                               seals};
     for (const PartitionInfo& p : partitions) {
       LifecycleStats part;
       ++part.partitions_scanned;
@@ -245,7 +247,10 @@ Result<LifecycleStats> StorageLifecycleManager::run_once() {
   list.stats = false;
   auto partitions = impl_->table.partitions(PartitionFilter::all(), list);
   if (!partitions) return std::move(partitions).error();
-  return impl_->run(*partitions, false);
+  const std::uint64_t scan = impl_->seals.begin_scan();
+  auto stats = impl_->run(*partitions, false);
+  impl_->seals.end_scan(scan);
+  return stats;
 }
 
 Result<LifecycleStats> StorageLifecycleManager::compress_partition(const std::string& relative_path) {

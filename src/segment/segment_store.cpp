@@ -12,6 +12,8 @@
 #include <chronicle/core/segment_header.hpp>
 #include <chronicle/core/unique_fd.hpp>
 
+#include "../core/retry_eintr.hpp"
+
 namespace chronicle {
 namespace {
 
@@ -68,7 +70,8 @@ void fill_missed_segments(int dir_fd, std::map<std::uint64_t, SegmentEntry>& by_
 
 Result<bool> is_named_ahead_on_disk(int dir_fd, const std::string& dir, std::uint64_t id) {
   const std::string name = segment_file_name(id, SegmentTier::Hot);
-  const UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  const UniqueFd fd(detail::retry_eintr(
+      [&] { return ::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK); }));
   const auto failed = [&](const char* op) { return io_error(op, dir + "/" + name, errno); };
   if (!fd) {
     // Gone since the listing, or not a file we would open (a symlink): not
@@ -94,9 +97,10 @@ Result<bool> is_named_ahead_on_disk(int dir_fd, const std::string& dir, std::uin
   return is_named_ahead(h);
 }
 
-Result<std::vector<SegmentEntry>> list_segments(const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return io_error("opendir", dir, errno);
+namespace {
+
+// Lists the directory `d` (closed on return).
+Result<std::vector<SegmentEntry>> list_open_dir(DIR* d, const std::string& dir) {
   std::map<std::uint64_t, SegmentEntry> by_id;
   errno = 0;
   while (const dirent* e = ::readdir(d)) {
@@ -132,6 +136,28 @@ Result<std::vector<SegmentEntry>> list_segments(const std::string& dir) {
   out.reserve(by_id.size());
   for (auto& [id, entry] : by_id) out.push_back(entry);
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<SegmentEntry>> list_segments(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return io_error("opendir", dir, errno);
+  return list_open_dir(d, dir);
+}
+
+Result<std::vector<SegmentEntry>> list_segments_at(int dir_fd, const std::string& dir) {
+  // readdir needs a descriptor of its own: fdopendir takes it over, and a
+  // duplicate shares the caller's position in the directory, hence rewind.
+  const int own = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 3);
+  DIR* d = own < 0 ? nullptr : ::fdopendir(own);
+  if (d == nullptr) {
+    const int err = errno;
+    if (own >= 0) ::close(own);
+    return io_error("opendir", dir, err);
+  }
+  ::rewinddir(d);
+  return list_open_dir(d, dir);
 }
 
 }  // namespace chronicle

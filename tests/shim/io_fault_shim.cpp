@@ -10,7 +10,8 @@
 //
 // pwrite/write/pread: a third of calls fail with EINTR before touching the
 // file, a third transfer between 1 and n-1 bytes, the rest pass through.
-// open, ftruncate, fsync, fdatasync and flock: a third fail with EINTR first.
+// open, openat, ftruncate, fsync, fdatasync and flock: a third fail with EINTR
+// first.
 // Nothing else is changed, so the run must end exactly as without the shim.
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -138,8 +139,24 @@ int open(const char* path, int flags, ...) {
   return next(path, flags, mode);
 }
 
+// chronicle also opens names relative to a directory it holds open.
+int openat(int dir_fd, const char* path, int flags, ...) {
+  static auto next = real<int (*)(int, const char*, int, ...)>("openat");
+  mode_t mode = 0;
+  if (flags & (O_CREAT | O_TMPFILE)) {
+    va_list args;
+    va_start(args, flags);
+    mode = static_cast<mode_t>(va_arg(args, int));
+    va_end(args);
+  }
+  const bool relative = dir_fd != AT_FDCWD && path[0] != '/';
+  if ((relative ? targeted(dir_fd) : under_dir(path)) && interrupt()) return -1;
+  return next(dir_fd, path, flags, mode);
+}
+
 // glibc exports the 64-bit offset names as aliases too; so does the shim.
 int open64(const char* path, int flags, ...) __attribute__((alias("open")));
+int openat64(int dir_fd, const char* path, int flags, ...) __attribute__((alias("openat")));
 ssize_t pwrite64(int fd, const void* buf, size_t n, off_t off) __attribute__((alias("pwrite")));
 ssize_t pread64(int fd, void* buf, size_t n, off_t off) __attribute__((alias("pread")));
 

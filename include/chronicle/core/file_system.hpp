@@ -76,6 +76,11 @@ class FileSystem {
   // such a name then fails to read instead of blocking open() forever (on a
   // regular file the flag changes nothing).
   Result<UniqueFd> open(const std::string& path, int flags, mode_t mode = 0644);
+  // The same for `name` in the directory open as `dir_fd` (`dir` names it in
+  // errors and in observe()): the name is looked up in that directory only,
+  // without resolving the directory's path again.
+  Result<UniqueFd> open_at(int dir_fd, const std::string& dir, const std::string& name, int flags,
+                           mode_t mode = 0644);
   // posix_fallocate over [0, len): blocks are reserved now, so a full disk is
   // NoSpace here and never a SIGBUS on a later store into the mapping.
   Status allocate(int fd, const std::string& path, std::uint64_t len);
@@ -127,6 +132,11 @@ class FileSystem {
   // Called after every operation that succeeded, on the thread that made it,
   // before the operation returns.
   virtual void observe(const FsCall& call) { (void)call; }
+
+ private:
+  // openat(dir_fd, name); `path` names the file in errors and observe().
+  Result<UniqueFd> open_in(int dir_fd, const std::string& path, const char* name, int flags,
+                           mode_t mode);
 };
 
 }  // namespace chronicle

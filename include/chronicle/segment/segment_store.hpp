@@ -29,6 +29,9 @@ struct SegmentEntry {
 // segment that changes tier while the directory is read is still listed
 // (readdir alone may miss it; see segment_store.cpp).
 Result<std::vector<SegmentEntry>> list_segments(const std::string& dir);
+// The same for the directory open as `dir_fd` (`dir` names it in errors),
+// for a caller that goes on to look at the segments relative to `dir_fd`.
+Result<std::vector<SegmentEntry>> list_segments_at(int dir_fd, const std::string& dir);
 
 // True if `id`'s hot file in `dir` (open as `dir_fd`) has a header that
 // says "named ahead" (docs/FORMAT.md). False if it is missing, a symlink, a
