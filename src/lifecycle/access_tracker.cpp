@@ -12,6 +12,7 @@
 
 #include <chronicle/core/errors.hpp>
 #include <chronicle/core/file_system.hpp>
+#include <chronicle/core/temp_name.hpp>
 
 #include "access_file.hpp"
 
@@ -78,8 +79,12 @@ Status merge_into_file(FileSystem& fs, const std::string& dir,
     m.read_count += a.read_count;
   }
   const auto bytes = detail::encode_access(merged);
-  const std::string tmp = dir + "/.access.tmp-" + std::to_string(::getpid());
-  auto fd = fs.open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+  // A random temp name created with O_EXCL: a file (or a hard link to one
+  // outside the table) planted at a guessable name is never truncated or
+  // written through. The name still starts `.access.tmp-<pid>`, which
+  // remove_dead_temp_files reads.
+  const std::string tmp = temp_path_for(path);
+  auto fd = fs.open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
   if (!fd) return std::move(fd).error();
   Status st = fs.pwrite_all(fd->get(), tmp, bytes.data(), bytes.size(), 0);
   fd->reset();

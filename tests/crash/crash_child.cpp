@@ -16,6 +16,11 @@
 //                          exits 0 once seq END-1 was delivered (END 0: never)
 //   compress               compresses every sealed hot segment but the newest
 //   decompress             restores every cold segment but the newest
+//   rolling START [N]      DIR is a table (rolling_records.hpp): opens a
+//                          RollingWriter and appends records START,
+//                          START+1, ... (N of them, 0: until killed), writing
+//                          each k to fd 3 after append() returned; then
+//                          finish() and exit 0
 //   lock K                 writes "READY" and blocks until fd 4 reaches EOF
 //                          (the barrier), opens the log and writes a line to
 //                          fd 3: "OK <pid>" or "<Errc name> <message>"; the
@@ -46,6 +51,7 @@
 #include <vector>
 
 #include "crash/crash_records.hpp"
+#include "crash/rolling_records.hpp"
 
 namespace chronicle::crash {
 namespace {
@@ -211,6 +217,23 @@ int run_lock(const Args& a) {
   return 0;
 }
 
+int run_rolling(const Args& a) {
+  auto table = Table::open(a.dir);
+  if (!table) fail(3, "Table::open: " + table.error().to_string());
+  auto writer = rolling::open_writer(*table);
+  if (!writer) fail(3, "rolling_writer: " + writer.error().to_string());
+  const std::uint64_t start = number(a.rest, 1, 0);
+  const std::uint64_t count = number(a.rest, 2, 0);
+  for (std::uint64_t k = start; count == 0 || k < start + count; ++k) {
+    if (auto seq = rolling::append_record(*writer, a.seed, k); !seq) {
+      fail(3, "append of record " + std::to_string(k) + ": " + seq.error().to_string());
+    }
+    report_seq(k);
+  }
+  if (auto st = writer->finish(); !st) fail(3, "finish: " + st.error().to_string());
+  return 0;
+}
+
 int run(int argc, char** argv) {
   if (argc < 5) fail(1, "usage: crash_child DIR SEED SEGMENT_SIZE MODE [ARGS...]");
   Args a;
@@ -227,6 +250,7 @@ int run(int argc, char** argv) {
   if (mode == "compress") return run_compress(a, false);
   if (mode == "decompress") return run_compress(a, true);
   if (mode == "lock") return run_lock(a);
+  if (mode == "rolling") return run_rolling(a);
   fail(1, "unknown mode " + std::string(mode));
 }
 

@@ -43,6 +43,12 @@ using test::announce_seed;
 using test::scaled_trials;
 using test::test_seed;
 
+// Crash points of the table layer, reached only through a RollingWriter:
+// rolling_kill_test.cpp tests them, crash_point_test.cpp all the others.
+inline bool is_table_crash_point(std::string_view point) {
+  return point.starts_with("index.") || point.starts_with("partition.");
+}
+
 // Copies the log directory to the artifact folder under the build directory,
 // named after the test, the seed and the trial, and returns where.
 inline std::string save_artifacts(const std::string& dir, std::uint64_t seed, int trial) {

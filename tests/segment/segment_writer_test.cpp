@@ -16,6 +16,7 @@
 #include "support/files.hpp"
 #include "support/process_resources.hpp"
 #include "support/records.hpp"
+#include "support/run_as_nobody.hpp"
 #include "support/status_matchers.hpp"
 #include "support/temp_dir.hpp"
 
@@ -294,18 +295,7 @@ TEST_F(SegmentWriterTest, OpenWithMissingParentFails) {
   EXPECT_ERROR(SegmentWriter::open(tmp_.sub("no/such/parent"), small()), Errc::NotFound);
 }
 
-// Runs `body` in a child process as the unprivileged user nobody (root
-// bypasses permission checks); returns the child's exit status.
-int run_as_nobody(const std::function<int()>& body) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(90);
-    ::_exit(body());
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
-}
+using test::run_as_nobody;
 
 TEST_F(SegmentWriterTest, UnwritableDirectoryIsAClearError) {
   ASSERT_EQ(::chmod(tmp_.path().c_str(), 0755), 0);

@@ -16,7 +16,7 @@
 
 namespace chronicle::detail {
 
-inline constexpr std::array<std::string_view, 17> kCrashPoints = {
+inline constexpr std::array<std::string_view, 20> kCrashPoints = {
     "append.after_payload",       // payload and header stored, commit not yet
     "roll.after_publish",         // next segment started (and named, if not named ahead)
     "roll.after_end_marker",      // end marker stored in the old segment
@@ -34,6 +34,9 @@ inline constexpr std::array<std::string_view, 17> kCrashPoints = {
     "decompress.after_tmp_fsync",  // restored .q temp file written and synced
     "decompress.after_rename",    // .q named; .q.zst still there
     "decompress.after_unlink",    // .q.zst removed; directory not yet synced
+    "index.before_write",         // table partition: segment sealed, its .idx not yet written
+    "partition.after_open_next",  // RollingWriter: next partition open, previous not finished
+    "partition.after_finish_previous",  // previous partition sealed, next one has no record yet
 };
 
 // Kills the process with SIGKILL if CHRONICLE_CRASH_AT names this point and

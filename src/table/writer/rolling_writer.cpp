@@ -1,5 +1,6 @@
 #include <chronicle/table/writer/rolling_writer.hpp>
 
+#include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/errors.hpp>
 #include <chronicle/table/table.hpp>
 
@@ -33,8 +34,12 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
     if (!next) return std::move(next).error();
     std::optional<PartitionValues> from;
     if (current_) {
+      // The next partition is opened (created) before the current one is
+      // finished, so a failure to open it leaves the current one writable.
+      CHRONICLE_CRASH_POINT("partition.after_open_next");
       from = current_->values();
       if (auto st = current_->finish(); !st) return std::move(st).error();
+      CHRONICLE_CRASH_POINT("partition.after_finish_previous");
       ++stats_.rolls;
     }
     current_.emplace(std::move(*next));

@@ -1,5 +1,6 @@
 #include <chronicle/table/writer/time_series_writer.hpp>
 
+#include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/errors.hpp>
 #include <chronicle/segment/hot_segment.hpp>
 #include <chronicle/segment/segment_cursor.hpp>
@@ -145,6 +146,9 @@ Result<std::uint64_t> TimeSeriesWriter::out_of_order(std::uint64_t timestamp_ns)
 }
 
 Status TimeSeriesWriter::finish_segment_index(std::uint64_t segment_id) {
+  // The segment is sealed; until its index is written readers scan it, and
+  // the next writer of this partition writes the index (rebuild_indexes).
+  CHRONICLE_CRASH_POINT("index.before_write");
   live_.segment_id = segment_id;
   FileSystem& fs = options_.log.fs ? *options_.log.fs : FileSystem::system();
   return write_segment_index(fs, log_.dir(), live_, options_.log.file_mode,
