@@ -458,14 +458,14 @@ int flock(int fd, int op) {
   return next(fd, op);
 }
 
-[[noreturn]] void _exit(int status) {
+__attribute__((noreturn)) void _exit(int status) {
   static auto next = real<void (*)(int)>("_exit");
   log_event("exit", static_cast<std::uint64_t>(status));
   next(status);
   __builtin_unreachable();
 }
 
-[[noreturn]] void _Exit(int status) {
+__attribute__((noreturn)) void _Exit(int status) {
   static auto next = real<void (*)(int)>("_Exit");
   log_event("exit", static_cast<std::uint64_t>(status));
   next(status);
