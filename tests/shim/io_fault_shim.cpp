@@ -109,84 +109,16 @@ struct Report {
 } g_report;
 
 using chronicle::shim::FdInfo;
+using chronicle::shim::from_libstdcxx;
+using chronicle::shim::io_log;
 using chronicle::shim::IoLog;
+using chronicle::shim::log_event;
+using chronicle::shim::log_fd;
+using chronicle::shim::log_fd_info;
+using chronicle::shim::log_name;
+using chronicle::shim::log_opened;
+using chronicle::shim::log_rename;
 using chronicle::shim::LogLine;
-
-IoLog& io_log() {
-  static IoLog log;
-  return log;
-}
-
-// Logs `op` on `fd` with `a` and `b` before the node (pwrite: offset and
-// length), or without them when `fields` is 0.
-void log_fd_info(const char* op, const FdInfo& info, int fields, std::uint64_t a, std::uint64_t b) {
-  if (!info.under) return;
-  LogLine l(op);
-  if (fields > 0) l.num(a);
-  if (fields > 1) l.num(b);
-  io_log().write(IoLog::node(l, info));
-}
-
-void log_fd(const char* op, int fd, int fields = 0, std::uint64_t a = 0, std::uint64_t b = 0) {
-  if (!io_log().on()) return;
-  FdInfo info;
-  io_log().describe(fd, info);
-  log_fd_info(op, info, fields, a, b);
-}
-
-void log_event(const char* op, std::uint64_t value) {
-  if (!io_log().on()) return;
-  LogLine l(op);
-  l.num(value);
-  io_log().write(l);
-}
-
-void log_opened(int fd, int flags) {
-  if (fd < 0 || !io_log().on()) return;
-  FdInfo info;
-  io_log().describe(fd, info);
-  if (!info.under) return;
-  LogLine l("open");
-  l.num(static_cast<unsigned>(flags));
-  io_log().write(IoLog::node(l, info));
-}
-
-// 1 if `caller` (a return address) lies in libstdc++: the call came from
-// std::filesystem (a test's cleanup), not from chronicle's own code.
-int from_libstdcxx(const void* caller) {
-  Dl_info info{};
-  return ::dladdr(caller, &info) != 0 && info.dli_fname != nullptr &&
-                 std::strstr(info.dli_fname, "libstdc++") != nullptr
-             ? 1
-             : 0;
-}
-
-// Logs a name operation on `name` (relative to `dir_fd`); `isdir` and `by`
-// (from_libstdcxx) are logged unless negative.
-void log_name(const char* op, int dir_fd, const char* name, int isdir, int by) {
-  if (!io_log().on() || name == nullptr) return;
-  char path[PATH_MAX];
-  if (!io_log().resolve(dir_fd, name, path) || !io_log().under(path)) return;
-  LogLine l(op);
-  if (isdir >= 0) l.num(static_cast<unsigned>(isdir));
-  if (by >= 0) l.num(static_cast<unsigned>(by));
-  io_log().write(l.str(path));
-}
-
-void log_rename(int from_dir, const char* from, int to_dir, const char* to, unsigned flags) {
-  if (!io_log().on()) return;
-  char from_path[PATH_MAX];
-  char to_path[PATH_MAX];
-  if (!io_log().resolve(from_dir, from, from_path) || !io_log().resolve(to_dir, to, to_path)) {
-    return;
-  }
-  if (!io_log().under(from_path) && !io_log().under(to_path)) return;
-  struct stat st {};
-  if (::lstat(to_path, &st) != 0) return;
-  LogLine l("rename");
-  l.num(flags).num(st.st_dev).num(st.st_ino).num(S_ISDIR(st.st_mode) ? 1 : 0);
-  io_log().write(l.str(from_path).str(to_path));
-}
 
 void on_fork_child() { log_event("fork", static_cast<std::uint64_t>(::getppid())); }
 
