@@ -2,16 +2,17 @@
 // io_fault_shim in logging mode, with TMPDIR at a fresh directory whose
 // file-system calls the shim logs (every process: the binary, its forked
 // children and the programs they run), and the log must follow the rules of
-// io_log_audit.hpp. One test per binary, so ctest can run two at once.
+// io_log_audit.hpp. One test per binary, so ctest can run two at once; the
+// checker itself is shown to catch a break of each rule on hand-made logs.
 //
 // IO_AUDIT_BINARIES lists "name=path" pairs, comma separated (CMake fills
 // it with the binaries of chronicle_add_test_binary(... LABELS quick)).
 
 #include <fcntl.h>
-#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "powerloss/io_log_audit.hpp"
 #include "support/child_process.hpp"
@@ -134,6 +137,96 @@ TEST_P(IoAuditQuickTest, EveryFileSystemCallFollowsTheRules) {
   std::printf("\n");
   RecordProperty("processes", std::to_string(r.processes));
   RecordProperty("calls", std::to_string(r.calls));
+}
+
+// The log checker catches a break of each rule (hand-made logs).
+class IoLogAuditRulesTest : public ::testing::Test {
+ protected:
+  std::vector<std::string> audit(const std::vector<std::string>& lines) {
+    const std::string path = tmp_.sub("log" + std::to_string(++logs_));
+    std::ofstream(path) << [&] {
+      std::string text;
+      for (const std::string& l : lines) text += "10 10 " + l + "\n";
+      return text;
+    }();
+    return audit_log(path).violations;
+  }
+  static std::vector<std::string> without(std::vector<std::string> lines, const std::string& l) {
+    std::erase(lines, l);
+    return lines;
+  }
+  static bool only(const std::vector<std::string>& v, const std::string& rule) {
+    return !v.empty() && std::all_of(v.begin(), v.end(), [&](const std::string& x) {
+      return x.find(rule) != std::string::npos;
+    });
+  }
+  test::TempDir tmp_;
+  int logs_ = 0;
+};
+
+TEST_F(IoLogAuditRulesTest, EachRuleCatchesItsBreak) {
+  // _table.json: temp written, fsynced, renamed, directory fsynced.
+  const std::vector<std::string> meta = {"start 1",
+                                         "open 193 1 5 0 /t/_table.json.tmp-1",
+                                         "pwrite 0 10 1 5 0 /t/_table.json.tmp-1",
+                                         "fsync 1 5 0 /t/_table.json.tmp-1",
+                                         "rename 0 1 5 0 /t/_table.json.tmp-1 /t/_table.json",
+                                         "fsync 1 2 1 /t",
+                                         "exit 0"};
+  EXPECT_TRUE(audit(meta).empty()) << ::testing::PrintToString(audit(meta));
+  EXPECT_TRUE(only(audit(without(meta, "fsync 1 5 0 /t/_table.json.tmp-1")), "rule 1"));
+  EXPECT_TRUE(only(audit(without(meta, "fsync 1 2 1 /t")), "rule 2"));
+  // Killed before the directory fsync: it never reported success.
+  EXPECT_TRUE(audit(without(without(meta, "fsync 1 2 1 /t"), "exit 0")).empty());
+
+  // Compression: verified, renamed, directory fsynced, then the .q unlinked.
+  const std::vector<std::string> compress = {
+      "start 1",
+      "open 193 1 7 0 /t/000000000.q.zst.tmp-1",
+      "pwrite 0 10 1 7 0 /t/000000000.q.zst.tmp-1",
+      "fsync 1 7 0 /t/000000000.q.zst.tmp-1",
+      "open 0 1 7 0 /t/000000000.q.zst.tmp-1",
+      "rename 1 1 7 0 /t/000000000.q.zst.tmp-1 /t/000000000.q.zst",
+      "fsync 1 2 1 /t",
+      "unlink 0 0 /t/000000000.q",
+      "fsync 1 2 1 /t",
+      "exit 0"};
+  EXPECT_TRUE(audit(compress).empty()) << ::testing::PrintToString(audit(compress));
+  auto early_unlink = compress;
+  early_unlink.erase(early_unlink.begin() + 6);
+  const auto v = audit(early_unlink);
+  EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](const std::string& x) {
+    return x.find("rule 3") != x.npos;
+  })) << ::testing::PrintToString(v);
+  EXPECT_TRUE(only(audit(without(compress, "open 0 1 7 0 /t/000000000.q.zst.tmp-1")), "rule 3"));
+
+  // A writer rolls from segment 0 to 1 and syncs: fdatasync of 0, msync of
+  // 1, directory fsync for the new name.
+  const std::vector<std::string> sync = {"start 1",
+                                         "open 194 1 20 0 /l/000000000.q.prep",
+                                         "mmap 4096 8192 3 1 0 1 20 0 /l/000000000.q.prep",
+                                         "rename 1 1 20 0 /l/000000000.q.prep /l/000000000.q",
+                                         "open 194 1 21 0 /l/000000001.q.prep",
+                                         "mmap 16384 8192 3 1 0 1 21 0 /l/000000001.q.prep",
+                                         "rename 1 1 21 0 /l/000000001.q.prep /l/000000001.q",
+                                         "fdatasync 1 20 0 /l/000000000.q",
+                                         "msync 16384 100 4",
+                                         "fsync 1 3 1 /l",
+                                         "exit 0"};
+  EXPECT_TRUE(audit(sync).empty()) << ::testing::PrintToString(audit(sync));
+  EXPECT_TRUE(only(audit(without(sync, "fdatasync 1 20 0 /l/000000000.q")), "rule 4"));
+  EXPECT_TRUE(only(audit(without(sync, "fsync 1 3 1 /l")), "rule 4"));
+  auto async = sync;
+  async[8] = "msync 16384 100 1";
+  EXPECT_TRUE(only(audit(async), "rule 4"));
+
+  // Rule 5: a segment, or any file the process mapped, is never truncated.
+  EXPECT_TRUE(
+      only(audit({"start 1", "ftruncate 0 8192 1 20 0 /l/000000000.q", "exit 0"}), "rule 5"));
+  EXPECT_TRUE(audit({"start 1", "ftruncate 0 6 1 9 0 /l/.lock", "exit 0"}).empty());
+  EXPECT_TRUE(only(
+      audit({"start 1", "mmap 4096 8192 1 1 0 1 9 0 /l/x", "ftruncate 0 6 1 9 0 /l/x", "exit 0"}),
+      "rule 5"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Quick, IoAuditQuickTest, ::testing::ValuesIn(quick_binaries()),
