@@ -5,12 +5,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstring>
-#include <optional>
-
 #include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/errors.hpp>
 #include <chronicle/segment/segment_store.hpp>
+#include <cstring>
+#include <optional>
 
 #include "recovery_scan.hpp"
 
@@ -80,16 +79,19 @@ Status settle_tail(LiveSegment& seg, const ScanEnd& end, bool synced_log, Recove
 // whose header carries a sync watermark. sync() makes every sealed segment
 // durable before it stamps the live one, and the first stamp of a segment
 // reaches the disk before sync() returns, so that segment and all before it
-// were durable. A cold segment was made durable by the compressor. Reads one
-// header per segment, walking back from the newest.
+// were durable. A cold segment was made durable by the compressor, itself
+// only: a lifecycle run compresses sealed segments whether or not a sync()
+// covered those before them. Reads one header per segment, walking back from
+// entries[end - 1].
 struct SyncedPoint {
   std::size_t index = 0;  // into the segment entries
   bool cold = false;
 };
 
 Result<std::optional<SyncedPoint>> find_synced_point(FileSystem& fs, const std::string& dir,
-                                                     const std::vector<SegmentEntry>& entries) {
-  for (std::size_t i = entries.size(); i-- > 0;) {
+                                                     const std::vector<SegmentEntry>& entries,
+                                                     std::size_t end) {
+  for (std::size_t i = end; i-- > 0;) {
     if (!entries[i].hot) return std::optional<SyncedPoint>(SyncedPoint{i, true});
     const std::string path = segment_path(dir, entries[i].id);
     auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
@@ -265,13 +267,22 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
   if (!listed) return std::move(listed).error();
   std::vector<SegmentEntry> entries = std::move(*listed);
   if (entries.empty()) return out;
-  auto point = find_synced_point(fs, dir, entries);
+  auto point = find_synced_point(fs, dir, entries, entries.size());
   if (!point) return std::move(point).error();
   const bool synced_log = point->has_value();
   out.unsynced_from = entries.front().id;
   if (synced_log) {
     const SyncedPoint& p = **point;
-    out.unsynced_from = entries[p.index].id + (p.cold ? 1 : 0);
+    // The first segment the next sync() must cover: from the newest
+    // watermark, past any cold segments after it (RELIABILITY B3 found a
+    // never-synced segment 0 left out because segment 1 was compressed).
+    std::optional<SyncedPoint> covered = p;
+    while (covered && covered->cold) {
+      auto earlier = find_synced_point(fs, dir, entries, covered->index);
+      if (!earlier) return std::move(earlier).error();
+      covered = *earlier;
+    }
+    if (covered) out.unsynced_from = entries[covered->index].id;
     if (auto st = end_log_at_unsynced_damage(fs, dir, p, entries, out.report); !st) {
       return std::move(st).error();
     }

@@ -4,13 +4,12 @@
 // of a few segments with their indexes, compresses two segments, restores one
 // and flushes an access tracker twice, all with a fixed clock, so that two
 // runs write the same bytes. Exits 0, or 1 after printing the first error.
-#include <cstdio>
-#include <string>
-
 #include <chronicle/compression/segment_compression.hpp>
 #include <chronicle/lifecycle/access_tracker.hpp>
 #include <chronicle/table/table.hpp>
 #include <chronicle/table/writer/time_series_writer.hpp>
+#include <cstdio>
+#include <string>
 
 #include "support/manual_clock.hpp"
 #include "support/records.hpp"

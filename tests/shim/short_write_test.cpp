@@ -5,6 +5,7 @@
 // counts and EINTR, and open, ftruncate, fsync, fdatasync and flock fail with
 // EINTR, at random. Both runs must succeed and leave the same files with the
 // same bytes: no partial file published, no temp file left.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,8 +15,6 @@
 #include <map>
 #include <regex>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "support/child_process.hpp"
 #include "support/files.hpp"
@@ -93,8 +92,8 @@ TEST_F(ShortWriteTest, ColdPathsWriteTheSameFilesUnderShortWritesAndEintr) {
     if (it == got.end()) {
       ADD_FAILURE() << name << " is missing after the run under the shim";
     } else {
-      EXPECT_TRUE(it->second == bytes) << name << " differs: " << it->second.size()
-                                       << " bytes against " << bytes.size();
+      EXPECT_TRUE(it->second == bytes)
+          << name << " differs: " << it->second.size() << " bytes against " << bytes.size();
     }
   }
   for (const auto& [name, bytes] : got) {
