@@ -363,6 +363,15 @@ void v1_log() {
                 read(v / "log_cold_1m/000000000.q.zst"), read(v / "log_cold_1m/000000000.idx")}));
   const auto [zst, zst_index] = compress_v1(head, 4096);
   write("v1_log", "interrupted-compression", container(2, {head, zst_index, zst, {}}));
+  // Frame index checks the fuzzer had not reached: bytes after the last
+  // frame, and frames that hold less than a segment header.
+  Bytes trailing = read(v / "log_cold/000000000.q.zst");
+  trailing.insert(trailing.end(), 16, 0);
+  write("v1_log", "cold-bytes-after-frames",
+        container(1, {read(v / "log_cold/000000000.q.zst.idx"), trailing,
+                      read(v / "log_cold/000000000.idx")}));
+  const auto [tiny, tiny_index] = compress_v1(Bytes(head.begin(), head.begin() + 32), 4096);
+  write("v1_log", "cold-shorter-than-header", container(1, {tiny_index, tiny, {}}));
 }
 
 }  // namespace
