@@ -1,12 +1,14 @@
 // Writes the seed corpora of the fuzz targets added after segment_fuzz and
-// seekable_fuzz, under <source dir>/tests/fuzz/corpus/<corpus>/: metadata,
+// seekable_fuzz, under <source dir>/tests/fuzz/corpus/<corpus>/, and the
+// inputs of the bugs the fuzzers found that can be rebuilt from library
+// output, under tests/fuzz/regressions/<corpus>/: metadata,
 // policies and access files as the library writes them, partition paths as
 // partition_path() spells them, the examples of docs/CLI.md, and v1 logs
 // built from the vectors in tests/data/chronicle-rs-v1/. Every seed is at
 // most about 64 KiB. Runs give the same files but for the created_ns of the
 // _table.json seeds (Table::create reads the clock).
 //
-//   cmake --build --preset fuzz --target fuzz_seeds && build/fuzz/tests/fuzz/fuzz_seeds .
+//   cmake --build --preset test --target fuzz_seeds && build/test/tests/fuzz/fuzz_seeds .
 #include <chronicle/compression/zstd_codec.hpp>
 #include <chronicle/core/checksum.hpp>
 #include <chronicle/ipc/v1/v1_format.hpp>
@@ -48,13 +50,23 @@ Bytes read(const fs::path& path) {
   return Bytes(std::istreambuf_iterator<char>(in), {});
 }
 
-void write(const std::string& corpus, const std::string& name, const Bytes& bytes) {
-  const fs::path dir = g_source / "tests/fuzz/corpus" / corpus;
+void write_to(const char* kind, const std::string& corpus, const std::string& name,
+              const Bytes& bytes) {
+  const fs::path dir = g_source / "tests/fuzz" / kind / corpus;
   fs::create_directories(dir);
   std::ofstream(dir / name, std::ios::binary)
       .write(reinterpret_cast<const char*>(bytes.data()),
              static_cast<std::streamsize>(bytes.size()));
-  std::printf("%s/%s: %zu bytes\n", corpus.c_str(), name.c_str(), bytes.size());
+  std::printf("%s/%s/%s: %zu bytes\n", kind, corpus.c_str(), name.c_str(), bytes.size());
+}
+
+void write(const std::string& corpus, const std::string& name, const Bytes& bytes) {
+  write_to("corpus", corpus, name, bytes);
+}
+
+// An input that once made the target fail (tests/fuzz/regressions/README.md).
+void write_regression(const std::string& corpus, const std::string& name, const Bytes& bytes) {
+  write_to("regressions", corpus, name, bytes);
 }
 
 void write_text(const std::string& corpus, const std::string& name, std::string_view text,
@@ -185,13 +197,23 @@ void access_file() {
     }
     write("access_file", name, read(dir / ".access"));
   }
-  // Regression: ids out of order under a valid checksum
-  // (LifecycleTest.AnAccessFileWithIdsOutOfOrderIsCorrupt).
-  Bytes bytes = read(g_scratch / "repeated-reads/.access");
-  std::swap_ranges(bytes.begin() + 16, bytes.begin() + 24, bytes.begin() + 40);
-  const std::uint64_t sum = xxh64(bytes.data(), bytes.size() - 8);
-  std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
-  write("access_file", "ids-out-of-order", bytes);
+  // Regressions (LifecycleTest.AnAccessFileWithIdsOutOfOrderIsCorrupt): under
+  // a valid checksum, ids that go down (entries 0 and 1 swapped: 1, 0, 5)
+  // and ids that repeat (entry 1's id made entry 0's: 0, 0, 5), which
+  // silently dropped one entry's reads.
+  const Bytes reads = read(g_scratch / "repeated-reads/.access");
+  const auto fix_checksum = [](Bytes& bytes) {
+    const std::uint64_t sum = xxh64(bytes.data(), bytes.size() - 8);
+    std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+  };
+  Bytes swapped = reads;
+  std::swap_ranges(swapped.begin() + 16, swapped.begin() + 24, swapped.begin() + 40);
+  fix_checksum(swapped);
+  write_regression("access_file", "ids-out-of-order", swapped);
+  Bytes repeated = reads;
+  std::copy(repeated.begin() + 16, repeated.begin() + 24, repeated.begin() + 40);
+  fix_checksum(repeated);
+  write_regression("access_file", "ids-repeated", repeated);
 }
 
 // Paths as partition_path() writes them, for each scheme of fuzz_schemes.hpp
@@ -304,21 +326,32 @@ std::pair<Bytes, Bytes> compress_v1(const Bytes& segment, std::uint32_t block) {
   return {Bytes(f, f + frames.size()), index};
 }
 
-void v1_log() {
-  const fs::path v = g_source / "tests/data/chronicle-rs-v1";
-  const fs::path day = v / "table/channel=101/date=2026-01-27";
-  const Bytes hot = read(day / "000000000.q");
-  write("v1_log", "hot-with-index", container(0, {hot, read(day / "000000000.idx")}));
-  // Regression: an index whose maximum timestamp was lowered to its last
-  // entry's (V1SeekIndexFallbackTest.SeekIndexThatUnderstatesItsMaximumIsNotTrusted).
-  Bytes index = read(day / "000000000.idx");
+// A v1 seek index whose header's maximum timestamp is lowered to that of its
+// last entry, so the last stride's records lie above it.
+Bytes max_lowered(Bytes index) {
   ipc::v1::SeekIndexHeader h;
   std::memcpy(&h, index.data(), sizeof h);
   std::memcpy(index.data() + offsetof(ipc::v1::SeekIndexHeader, max_timestamp_ns),
               index.data() + sizeof h + (h.entry_count - 1) * sizeof(ipc::v1::SeekIndexEntry) +
                   offsetof(ipc::v1::SeekIndexEntry, timestamp_ns),
               8);
-  write("v1_log", "hot-index-max-lowered", container(0, {hot, index}));
+  return index;
+}
+
+void v1_log() {
+  const fs::path v = g_source / "tests/data/chronicle-rs-v1";
+  const fs::path day = v / "table/channel=101/date=2026-01-27";
+  const Bytes hot = read(day / "000000000.q");
+  write("v1_log", "hot-with-index", container(0, {hot, read(day / "000000000.idx")}));
+  // Regressions: an index whose maximum timestamp was lowered to its last
+  // entry's (V1SeekIndexFallbackTest.SeekIndexThatUnderstatesItsMaximumIsNotTrusted),
+  // beside a hot segment and beside a cold one.
+  write_regression("v1_log", "hot-index-max-lowered",
+                   container(0, {hot, max_lowered(read(day / "000000000.idx"))}));
+  write_regression("v1_log", "cold-index-max-lowered",
+                   container(1, {read(v / "log_cold/000000000.q.zst.idx"),
+                                 read(v / "log_cold/000000000.q.zst"),
+                                 max_lowered(read(v / "log_cold/000000000.idx"))}));
   const Bytes head = prefix(hot, 16 << 10);
   write("v1_log", "hot-prefix", container(0, {head, {}}));
   write("v1_log", "cold-3-frames",
@@ -330,6 +363,15 @@ void v1_log() {
                 read(v / "log_cold_1m/000000000.q.zst"), read(v / "log_cold_1m/000000000.idx")}));
   const auto [zst, zst_index] = compress_v1(head, 4096);
   write("v1_log", "interrupted-compression", container(2, {head, zst_index, zst, {}}));
+  // Frame index checks the fuzzer had not reached: bytes after the last
+  // frame, and frames that hold less than a segment header.
+  Bytes trailing = read(v / "log_cold/000000000.q.zst");
+  trailing.insert(trailing.end(), 16, 0);
+  write("v1_log", "cold-bytes-after-frames",
+        container(1, {read(v / "log_cold/000000000.q.zst.idx"), trailing,
+                      read(v / "log_cold/000000000.idx")}));
+  const auto [tiny, tiny_index] = compress_v1(Bytes(head.begin(), head.begin() + 32), 4096);
+  write("v1_log", "cold-shorter-than-header", container(1, {tiny_index, tiny, {}}));
 }
 
 }  // namespace

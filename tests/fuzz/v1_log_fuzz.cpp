@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -158,8 +159,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool exact = clean && ordered;
 
   std::vector<std::uint64_t> targets = {0, UINT64_MAX};
-  for (std::size_t i : {std::size_t{0}, all.size() / 3, all.size() / 2, all.size() - 1}) {
-    if (i >= all.size()) continue;
+  for (std::size_t i : {std::size_t{0}, all.size() / 3, all.size() / 2, all.size()}) {
+    if (all.empty()) break;
+    i = std::min(i, all.size() - 1);
     const std::uint64_t ts = all[i].timestamp_ns;
     targets.push_back(ts);
     if (ts > 0) targets.push_back(ts - 1);

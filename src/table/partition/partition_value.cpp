@@ -71,8 +71,10 @@ std::optional<std::int64_t> parse_int(std::string_view text) {
   }
   const std::uint64_t limit = (std::uint64_t{1} << 63) - (negative ? 0 : 1);
   if (magnitude > limit) return std::nullopt;
-  // Modular conversion (defined since C++20) maps 2^63 to INT64_MIN.
-  return negative ? static_cast<std::int64_t>(0 - magnitude) : static_cast<std::int64_t>(magnitude);
+  // A negative magnitude is 1..2^63 ("-0" is refused above), so
+  // magnitude - 1 fits an int64 and nothing wraps, not even for INT64_MIN.
+  return negative ? -static_cast<std::int64_t>(magnitude - 1) - 1
+                  : static_cast<std::int64_t>(magnitude);
 }
 
 // YYYY-MM-DD, then for hours THH, then for minutes :MM; the count of whole
