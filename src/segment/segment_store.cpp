@@ -44,10 +44,15 @@ std::optional<SegmentEntry> probe_segment(int dir_fd, std::uint64_t id) {
 // for the readers to report.
 constexpr std::uint64_t kMaxProbedHoles = 64;
 
+std::uint64_t holes_in(const std::map<std::uint64_t, SegmentEntry>& by_id) {
+  if (by_id.empty()) return 0;
+  return by_id.rbegin()->first - by_id.begin()->first + 1 - by_id.size();
+}
+
 void fill_missed_segments(int dir_fd, std::map<std::uint64_t, SegmentEntry>& by_id) {
   if (by_id.empty()) return;
   const std::uint64_t first = by_id.begin()->first, last = by_id.rbegin()->first;
-  const std::uint64_t holes = last - first + 1 - by_id.size();
+  const std::uint64_t holes = holes_in(by_id);
   if (holes > 0 && holes <= kMaxProbedHoles) {
     for (std::uint64_t id = first + 1; id < last; ++id) {
       if (by_id.count(id) != 0) continue;
@@ -102,16 +107,29 @@ namespace {
 // Lists the directory `d` (closed on return).
 Result<std::vector<SegmentEntry>> list_open_dir(DIR* d, const std::string& dir) {
   std::map<std::uint64_t, SegmentEntry> by_id;
-  errno = 0;
-  while (const dirent* e = ::readdir(d)) {
-    auto parsed = parse_segment_file_name(e->d_name);
-    if (!parsed || parsed->suffix == kPrepSuffix) continue;
-    SegmentEntry& entry = by_id[parsed->id];
-    entry.id = parsed->id;
-    if (parsed->suffix == kHotSuffix) entry.hot = true;
-    if (parsed->suffix == kColdSuffix) entry.cold = true;
+  // Adds the names of one pass over the directory; errno after it.
+  const auto read_pass = [&] {
+    errno = 0;
+    while (const dirent* e = ::readdir(d)) {
+      auto parsed = parse_segment_file_name(e->d_name);
+      if (!parsed || parsed->suffix == kPrepSuffix) continue;
+      SegmentEntry& entry = by_id[parsed->id];
+      entry.id = parsed->id;
+      if (parsed->suffix == kHotSuffix) entry.hot = true;
+      if (parsed->suffix == kColdSuffix) entry.cold = true;
+    }
+    return errno;
+  };
+  int err = read_pass();
+  // A pass that raced with many tier changes (a directory of thousands of
+  // segments being compressed) may miss more names than are worth probing
+  // one by one; the passes after it miss others, and together they leave
+  // only a damaged directory's holes.
+  constexpr int kMaxPasses = 4;
+  for (int pass = 1; err == 0 && pass < kMaxPasses && holes_in(by_id) > kMaxProbedHoles; ++pass) {
+    ::rewinddir(d);
+    err = read_pass();
   }
-  const int err = errno;
   Result<bool> named_ahead = false;
   if (err == 0) {
     fill_missed_segments(::dirfd(d), by_id);
