@@ -5,11 +5,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstring>
+#include <optional>
+
 #include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/errors.hpp>
 #include <chronicle/segment/segment_store.hpp>
-#include <cstring>
-#include <optional>
 
 #include "recovery_scan.hpp"
 
