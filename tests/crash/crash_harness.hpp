@@ -529,4 +529,15 @@ inline ::testing::AssertionResult reopen_and_extend(
   return ::testing::AssertionSuccess();
 }
 
+// A gtest parameter name for crash point `p` ("roll.after_publish" ->
+// "roll_after_publish").
+inline std::string crash_point_test_name(
+    const ::testing::TestParamInfo<std::string_view>& p) {
+  std::string name(p.param);
+  for (char& c : name) {
+    if (c == '.') c = '_';
+  }
+  return name;
+}
+
 }  // namespace chronicle::crash

@@ -312,13 +312,7 @@ std::vector<std::string_view> log_points() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Named, CrashPointTest, ::testing::ValuesIn(log_points()),
-                         [](const auto& p) {
-                           std::string name(p.param);
-                           for (char& c : name) {
-                             if (c == '.') c = '_';
-                           }
-                           return name;
-                         });
+                         crash_point_test_name);
 
 }  // namespace
 }  // namespace chronicle::crash

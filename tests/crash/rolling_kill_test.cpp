@@ -468,13 +468,7 @@ TEST_P(RollingCrashPointTest, TableRecoversAfterAKillAtThePoint) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Named, RollingCrashPointTest, ::testing::ValuesIn(table_points()),
-                         [](const auto& p) {
-                           std::string name(p.param);
-                           for (char& c : name) {
-                             if (c == '.') c = '_';
-                           }
-                           return name;
-                         });
+                         crash_point_test_name);
 
 }  // namespace
 }  // namespace chronicle::crash
