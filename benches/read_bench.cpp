@@ -19,10 +19,25 @@
 //   BM_SeekSeq/mode           seek_seq() to a record and next() it; mode 0:
 //                             uniformly random seq, mode 1: the first record
 //                             of a segment (the best case)
+//   BM_Recovery/N/p           SegmentWriter::open on a log whose live 64 MiB
+//                             segment a crashed writer filled (a forked child
+//                             appended until the next record would not fit,
+//                             then _exit without close): the recovery a
+//                             restart pays. Each iteration opens a fresh copy
+//                             of the crashed log (copied outside the timed
+//                             part, so its pages are in the page cache);
+//                             p: LogOptions::prepare_ahead (1, the default,
+//                             also faults the segment in on a thread)
+//   BM_RecoveryChecksum/N/m   baseline: the record checksum and sequence
+//                             check over the same copy, walking the same
+//                             records by their commit words; m 0: mapping and
+//                             unmapping the file inside the timed part, as
+//                             open does; m 1: mapped and populated before it
 
 #include <benchmark/benchmark.h>
 
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include <cstdint>
 #include <cstring>
@@ -251,6 +266,119 @@ void BM_SeekSeq(benchmark::State& state) {
   state.counters["segments"] = static_cast<double>(log.paths.size());
 }
 
+// A log whose only segment, 64 MiB, a writer filled and never closed: the
+// child that wrote it ended with _exit, as a crash would (the page cache
+// keeps what it wrote). Made once per payload size per process.
+struct CrashedLog {
+  explicit CrashedLog(std::size_t payload_size) : root("recovery") {
+    dir = root.path() + "/log";
+    records = records_per_segment(kDefaultSegmentSize, payload_size);
+    const pid_t pid = ::fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) {
+      const RecordPool pool(payload_size);
+      LogOptions opts;
+      opts.prepare_ahead = false;  // no next segment: the log is the one live segment
+      auto writer = SegmentWriter::open(dir, opts);
+      if (!writer) ::_exit(2);
+      for (std::uint64_t i = 0; i < records; ++i) {
+        const auto& e = pool[i];
+        if (!writer->append(e.type_id, e.timestamp_ns, e.payload)) ::_exit(3);
+        if (i == 0 && !writer->sync()) ::_exit(4);
+      }
+      if (writer->segment_base_seq() != 0) ::_exit(5);  // it rolled: one segment only
+      ::_exit(0);  // no close, no destructor
+    }
+    int status = 0;
+    if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      die("crashed-log child failed, status " + std::to_string(status), 0);
+    }
+    names = dir_names(dir);
+  }
+  // A fresh copy of the crashed log, in `to`.
+  void copy_to(const std::string& to) const {
+    std::filesystem::create_directory(to);
+    for (const auto& n : names) std::filesystem::copy_file(dir + "/" + n, to + "/" + n);
+  }
+  ScratchDir root;
+  std::string dir;
+  std::uint64_t records = 0;
+  std::vector<std::string> names;
+};
+
+const CrashedLog& crashed(std::size_t payload_size) {
+  static std::map<std::size_t, std::unique_ptr<CrashedLog>> logs;
+  auto& log = logs[payload_size];
+  if (!log) log = std::make_unique<CrashedLog>(payload_size);
+  return *log;
+}
+
+void BM_Recovery(benchmark::State& state) {
+  const auto len = static_cast<std::size_t>(state.range(0));
+  LogOptions opts;
+  opts.prepare_ahead = state.range(1) != 0;
+  const CrashedLog& log = crashed(len);
+  const std::string copy = log.root.path() + "/copy";
+  bool ok = true;
+  for (auto _ : state) {
+    state.PauseTiming();
+    log.copy_to(copy);
+    {
+      state.ResumeTiming();
+      auto writer = SegmentWriter::open(copy, opts);
+      state.PauseTiming();
+      if (!writer || writer->next_seq() != log.records || !writer->recovery_report().clean()) {
+        state.SkipWithError(!writer ? writer.error().to_string().c_str()
+                                    : "recovery lost records or discarded bytes");
+        ok = false;
+      } else {
+        writer->close().value();
+      }
+    }  // the writer's destructor (and its preparer thread) outside the timed part
+    std::filesystem::remove_all(copy);
+    state.ResumeTiming();
+    if (!ok) break;
+  }
+  state.counters["records"] = static_cast<double>(log.records);
+  state.SetBytesProcessed(
+      static_cast<std::int64_t>(state.iterations() * log.records * record_size(len)));
+}
+
+void BM_RecoveryChecksum(benchmark::State& state) {
+  const auto len = static_cast<std::size_t>(state.range(0));
+  const bool premapped = state.range(1) != 0;
+  const CrashedLog& log = crashed(len);
+  const std::string copy = log.root.path() + "/copy";
+  const std::string segment = segment_path(copy, 0);
+  std::uint64_t bad = 0, sum = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    log.copy_to(copy);
+    std::optional<ReadMapping> m;
+    if (premapped) m.emplace(segment, true);
+    state.ResumeTiming();
+    if (!premapped) m.emplace(segment, false);
+    std::uint64_t seq = 0;
+    const std::uint64_t n = walk_segment(*m, [&](const std::byte* rec, std::uint32_t plen) {
+      const RecordHeader h = read_record_header(rec);
+      bad += (compute_record_checksum(rec, plen) != h.checksum) | (h.seq != seq);
+      sum += h.timestamp_ns;
+      ++seq;
+    });
+    if (!premapped) m.reset();
+    state.PauseTiming();
+    m.reset();
+    bad += n != log.records;
+    std::filesystem::remove_all(copy);
+    state.ResumeTiming();
+  }
+  if (bad != 0) state.SkipWithError("checksum or count mismatch in the baseline walk");
+  benchmark::DoNotOptimize(sum);
+  state.counters["records"] = static_cast<double>(log.records);
+  state.SetBytesProcessed(
+      static_cast<std::int64_t>(state.iterations() * log.records * record_size(len)));
+}
+
 BENCHMARK(BM_HotRead)->Arg(64)->Arg(1024)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HotReadMemcpy)
     ->ArgNames({"payload", "remap"})
@@ -265,6 +393,22 @@ BENCHMARK(BM_HotReadMemcpy)
 BENCHMARK(BM_HotReadChecksum)->Arg(64)->Arg(1024)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SeekSeq)->ArgNames({"segment_start"})->Arg(0)->Arg(1)->UseRealTime()->Unit(
     benchmark::kMicrosecond);
+BENCHMARK(BM_Recovery)
+    ->ArgNames({"payload", "prepare_ahead"})
+    ->Args({64, 1})
+    ->Args({64, 0})
+    ->Args({1024, 1})
+    ->Args({1024, 0})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecoveryChecksum)
+    ->ArgNames({"payload", "premapped"})
+    ->Args({64, 0})
+    ->Args({64, 1})
+    ->Args({1024, 0})
+    ->Args({1024, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
