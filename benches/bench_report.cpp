@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--commit" || arg == "--elapsed" || arg == "--out") {
       if (i + 1 >= argc) return usage();
-      std::string& dst = arg == "--commit" ? machine.commit
+      std::string& dst = arg == "--commit"    ? machine.commit
                          : arg == "--elapsed" ? machine.elapsed
                                               : out_path;
       dst = argv[++i];

@@ -29,13 +29,16 @@ struct Metric {
   std::string_view field;
 };
 
-// How a row's ratio is formed.
+// How a row's ratio is formed; always chronicle against its baseline.
 enum class RatioOf : std::uint8_t {
-  None,                // no ratio (no baseline, or not a meaningful one)
-  ValueOverBaseline,   // chronicle ÷ baseline: a fraction of the baseline's rate
-  BaselineOverValue,   // baseline ÷ chronicle: how many times the baseline's cost
-  Counter,             // the value run's own counter `ratio_counter`, when the
-                       // bench pairs the two per iteration (interleaved runs)
+  None,         // no ratio (no baseline, or not a meaningful one)
+  Rate,         // chronicle ÷ baseline of a rate: the fraction of the
+                // baseline's speed, printed "0.51"
+  Time,         // chronicle ÷ baseline of a time or a size: how many times the
+                // baseline's, printed "2.00×"
+  RateCounter,  // the value run's own counter `ratio_counter`, which the bench
+  TimeCounter,  // computes per iteration from paired or interleaved runs;
+                // printed as Rate or Time
 };
 
 // A target the row must meet, on the chronicle value or on the ratio.
@@ -58,9 +61,9 @@ struct Row {
   std::string_view issue;
   std::string_view figure;
   Metric value;
-  double scale;           // display = JSON value × scale
-  std::string_view unit;  // display unit, e.g. "M rec/s"
-  std::optional<Metric> baseline;  // shown with the same scale and unit
+  double scale;                     // display = JSON value × scale
+  std::string_view unit;            // display unit, e.g. "M rec/s"
+  std::optional<Metric> baseline;   // shown with the same scale and unit
   std::string_view baseline_label;  // what the baseline is, e.g. "memcpy"
   RatioOf ratio;
   std::string_view ratio_counter;  // for RatioOf::Counter
@@ -87,8 +90,8 @@ struct BenchRun {
 
 // What one binary's JSON says: its "context" and its runs.
 struct BinaryResult {
-  std::string date;              // context "date", as written
-  std::string host;              // context "host_name"
+  std::string date;  // context "date", as written
+  std::string host;  // context "host_name"
   double num_cpus = 0;
   double mhz = 0;                // context "mhz_per_cpu"
   std::vector<double> load_avg;  // context "load_avg" at the binary's start
@@ -118,7 +121,7 @@ Figure lookup(const RunSet& set, const Metric& m);
 struct RowResult {
   std::string value;     // "33.5 M rec/s", "not run", "failed: ..."
   std::string baseline;  // "memcpy 65.0 M rec/s", "–", "memcpy not run"
-  std::string ratio;     // "0.51", "4.60×", "–"
+  std::string ratio;     // "0.512", "4.60×", "–", "not run"
   std::string met;       // "yes", "**no**", "–" (no target), "not run"
 };
 RowResult evaluate(const Row& row, const RunSet& set);

@@ -3,12 +3,12 @@
 // or "failed" where a figure is missing, so that the summary cannot print a
 // wrong number silently.
 
+#include "report/bench_summary.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
-
-#include "report/bench_summary.hpp"
 
 namespace chronicle::bench_report {
 namespace {
@@ -51,10 +51,17 @@ RunSet append_set() {
 }
 
 Row burst_row() {
-  return Row{Section::Target, "2", "burst",
-             {"append_bench", "BM_BurstAppend/64/real_time", "items_per_second"}, 1e-6, "M rec/s",
-             Metric{"append_bench", "BM_BurstMemcpy/64/real_time", "items_per_second"}, "memcpy",
-             RatioOf::ValueOverBaseline, {}, "≥ 30 M rec/s",
+  return Row{Section::Target,
+             "2",
+             "burst",
+             {"append_bench", "BM_BurstAppend/64/real_time", "items_per_second"},
+             1e-6,
+             "M rec/s",
+             Metric{"append_bench", "BM_BurstMemcpy/64/real_time", "items_per_second"},
+             "memcpy",
+             RatioOf::Rate,
+             {},
+             "≥ 30 M rec/s",
              {{On::Value, Cmp::AtLeast, 30}}};
 }
 
@@ -66,7 +73,7 @@ TEST(BenchSummaryTest, ParsesContext) {
   EXPECT_EQ(r.num_cpus, 2);
   EXPECT_EQ(r.mhz, 2100);
   EXPECT_EQ(r.load_avg, (std::vector<double>{1.5, 2.25, 3}));
-  EXPECT_EQ(r.caches, "L1d 48.0 KiB, L3 300 MiB (shared by 2)");
+  EXPECT_EQ(r.caches, "L1d 48 KiB, L3 300 MiB (shared by 2)");
   EXPECT_EQ(r.runs.size(), 9u);
 }
 
@@ -121,20 +128,28 @@ TEST(BenchSummaryTest, RowMissesItsTarget) {
   EXPECT_EQ(evaluate(row, append_set()).met, "**no**");
 }
 
-TEST(BenchSummaryTest, CostRatioIsBaselineOverValue) {
+TEST(BenchSummaryTest, TimeRatioIsMarkedAsAMultiple) {
   Row row = burst_row();
-  row.ratio = RatioOf::BaselineOverValue;
-  row.checks = {{On::Ratio, Cmp::AtMost, 2}};
+  std::swap(row.value, *row.baseline);  // memcpy's 66 M against 33 M: 2×
+  row.ratio = RatioOf::Time;
+  row.checks = {{On::Ratio, Cmp::AtMost, 1.5}};
   const RowResult r = evaluate(row, append_set());
   EXPECT_EQ(r.ratio, "2.00×");
-  EXPECT_EQ(r.met, "yes");
+  EXPECT_EQ(r.met, "**no**");
 }
 
 TEST(BenchSummaryTest, CounterRatioComesFromTheValueRun) {
-  const Row row{Section::Target, "2", "sustained",
-                {"append_bench", "BM_Sustained", "rec_per_s"}, 1e-6, "M rec/s",
-                Metric{"append_bench", "BM_Sustained", "base_rec_per_s"}, "fresh files",
-                RatioOf::Counter, "ratio", "≥ 0.8, ≥ 12 M rec/s",
+  const Row row{Section::Target,
+                "2",
+                "sustained",
+                {"append_bench", "BM_Sustained", "rec_per_s"},
+                1e-6,
+                "M rec/s",
+                Metric{"append_bench", "BM_Sustained", "base_rec_per_s"},
+                "fresh files",
+                RatioOf::RateCounter,
+                "ratio",
+                "≥ 0.8, ≥ 12 M rec/s",
                 {{On::Ratio, Cmp::AtLeast, 0.8}, {On::Value, Cmp::AtLeast, 12}}};
   const RowResult r = evaluate(row, append_set());
   EXPECT_EQ(r.value, "20.0 M rec/s");
@@ -201,10 +216,10 @@ TEST(BenchSummaryTest, EveryRowNamesAKnownBinaryAndABaselineLabel) {
       EXPECT_TRUE(known(row.baseline->binary));
       EXPECT_FALSE(row.baseline_label.empty());
     }
-    if (row.ratio == RatioOf::Counter) {
+    if (row.ratio == RatioOf::RateCounter || row.ratio == RatioOf::TimeCounter) {
       EXPECT_FALSE(row.ratio_counter.empty());
     }
-    if (row.ratio == RatioOf::ValueOverBaseline || row.ratio == RatioOf::BaselineOverValue) {
+    if (row.ratio == RatioOf::Rate || row.ratio == RatioOf::Time) {
       EXPECT_TRUE(row.baseline.has_value());
     }
   }
@@ -228,8 +243,9 @@ TEST(BenchSummaryTest, RendersMachineAndRows) {
   EXPECT_NE(md.find("| date | 2026-11-27T18:00:00+00:00 |"), std::string::npos);
   EXPECT_NE(md.find("| code | abc1234 |"), std::string::npos);
   EXPECT_NE(md.find("| CPUs | 2 × Test CPU, 2100 MHz |"), std::string::npos);
-  EXPECT_NE(md.find("| 2 | burst | 33.0 M rec/s | memcpy 66.0 M rec/s | 0.500 | ≥ 30 M rec/s | yes |"),
-            std::string::npos);
+  EXPECT_NE(
+      md.find("| 2 | burst | 33.0 M rec/s | memcpy 66.0 M rec/s | 0.500 | ≥ 30 M rec/s | yes |"),
+      std::string::npos);
   EXPECT_NE(md.find("| append_bench | 2026-11-27T18:00:00+00:00 | 1.50 2.25 3.00 | 3 | 1 |"),
             std::string::npos);
 }
