@@ -68,6 +68,39 @@ std::string display(const Figure& f, double scale, std::string_view unit) {
   return "not run";
 }
 
+// Google Benchmark writes NaN, Infinity and -Infinity as bare words (the cv
+// aggregate of a counter that is 0 in every repetition is NaN), which is not
+// JSON. They become null, which the parser accepts and lookup() skips.
+std::string replace_non_finite(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        out += text[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') in_string = true;
+    bool replaced = false;
+    for (std::string_view word : {"-Infinity", "Infinity", "NaN"}) {
+      if (text.substr(i, word.size()) == word) {
+        out += "null";
+        i += word.size() - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_number(double v) {
@@ -86,7 +119,8 @@ std::string format_number(double v) {
 std::optional<std::string> add_json(RunSet& set, std::string_view binary, std::string_view text) {
   // The non-throwing parse: a truncated file (a binary killed mid-run) is a
   // message, not an exception.
-  const json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  const std::string clean = replace_non_finite(text);
+  const json doc = json::parse(clean, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) return std::string("not valid JSON");
   const auto context = doc.find("context");
   const auto benchmarks = doc.find("benchmarks");

@@ -185,6 +185,22 @@ TEST(BenchSummaryTest, FailedRunShowsItsError) {
   EXPECT_EQ(evaluate(row, append_set()).value, "failed: disk full");
 }
 
+// Google Benchmark writes the cv of an all-zero counter as a bare NaN.
+TEST(BenchSummaryTest, AcceptsGoogleBenchmarksNaNAndInfinity) {
+  RunSet set;
+  ASSERT_EQ(add_json(set, "append_bench", R"({"context": {"host_name": "NaN host"}, "benchmarks": [
+      {"name": "A_cv", "run_name": "A", "run_type": "aggregate", "aggregate_name": "cv",
+       "rolls": NaN, "x": Infinity, "y": -Infinity},
+      {"name": "A_median", "run_name": "A", "run_type": "aggregate", "aggregate_name": "median",
+       "rolls": 14, "x": NaN}]})"),
+            std::nullopt);
+  EXPECT_EQ(set.binaries.at("append_bench").host, "NaN host");
+  const Figure rolls = lookup(set, {"append_bench", "A", "rolls"});
+  ASSERT_EQ(rolls.state, Figure::State::Found);
+  EXPECT_EQ(rolls.value, 14);
+  EXPECT_EQ(lookup(set, {"append_bench", "A", "x"}).state, Figure::State::NotRun);
+}
+
 TEST(BenchSummaryTest, RejectsInvalidJson) {
   RunSet set;
   EXPECT_NE(add_json(set, "append_bench", "{\"context\": {}, \"benchmarks\": ["), std::nullopt);
