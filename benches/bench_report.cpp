@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -40,6 +41,9 @@ MachineInfo read_machine() {
   MachineInfo m;
   m.cpu_model = proc_field("/proc/cpuinfo", "model name");
   m.memory = proc_field("/proc/meminfo", "MemTotal");
+  if (const double kib = std::atof(m.memory.c_str()); kib > 0) {
+    m.memory += " (" + format_number(kib / (1024.0 * 1024.0)) + " GiB)";
+  }
   struct utsname u {};
   if (::uname(&u) == 0) m.kernel = std::string(u.release) + " (" + u.machine + ")";
 #if defined(__clang__)

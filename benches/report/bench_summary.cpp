@@ -106,11 +106,12 @@ std::string replace_non_finite(std::string_view text) {
 std::string format_number(double v) {
   if (!std::isfinite(v)) return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
   const double a = std::fabs(v);
-  const char* fmt = a >= 100 || a == 0 ? "%.0f"
-                    : a >= 10          ? "%.1f"
-                    : a >= 1           ? "%.2f"
-                    : a >= 0.01        ? "%.3f"
-                                       : "%.3g";
+  // Thresholds on the rounded value, so that 99.97 prints "100", not "100.0".
+  const char* fmt = a >= 99.95 || a == 0 ? "%.0f"
+                    : a >= 9.995         ? "%.1f"
+                    : a >= 0.9995        ? "%.2f"
+                    : a >= 0.00995       ? "%.3f"
+                                         : "%.3g";
   char buf[64];
   std::snprintf(buf, sizeof buf, fmt, v);
   return buf;

@@ -213,6 +213,8 @@ TEST(BenchSummaryTest, FormatsThreeSignificantDigits) {
   EXPECT_EQ(format_number(1278), "1278");
   EXPECT_EQ(format_number(4.5), "4.50");
   EXPECT_EQ(format_number(0.5123), "0.512");
+  EXPECT_EQ(format_number(99.99), "100");
+  EXPECT_EQ(format_number(9.999), "10.0");
   EXPECT_EQ(format_number(0.5), "0.500");
   EXPECT_EQ(format_number(0.00123), "0.00123");
   EXPECT_EQ(format_number(0), "0");
