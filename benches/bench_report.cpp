@@ -2,6 +2,9 @@
 // from the JSON files the bench binaries wrote (report/bench_summary.hpp).
 //
 //   bench_report [--commit C] [--elapsed TEXT] [--out FILE] <binary>.json...
+//   bench_report --list-runs     every "<binary> <run name>" the rows read, one
+//                                a line (scripts/dev checks them against each
+//                                binary's --benchmark_list_tests)
 //
 // Each file is named after its binary (append_bench.json, ...). Missing or
 // unreadable files are reported on stderr and their rows print "not run".
@@ -14,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -57,7 +61,8 @@ MachineInfo read_machine() {
 }
 
 int usage() {
-  std::cerr << "usage: bench_report [--commit C] [--elapsed TEXT] [--out FILE] <binary>.json...\n";
+  std::cerr << "usage: bench_report [--commit C] [--elapsed TEXT] [--out FILE] <binary>.json...\n"
+               "       bench_report --list-runs\n";
   return 2;
 }
 
@@ -76,6 +81,15 @@ int main(int argc, char** argv) {
                                               : out_path;
       dst = argv[++i];
       continue;
+    }
+    if (arg == "--list-runs") {
+      std::set<std::pair<std::string_view, std::string_view>> runs;
+      for (const Row& row : summary_rows()) {
+        runs.emplace(row.value.binary, row.value.run);
+        if (row.baseline) runs.emplace(row.baseline->binary, row.baseline->run);
+      }
+      for (const auto& [binary, run] : runs) std::cout << binary << ' ' << run << '\n';
+      return 0;
     }
     if (arg.starts_with("--")) return usage();
     const std::filesystem::path path(arg);
