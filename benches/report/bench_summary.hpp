@@ -66,7 +66,7 @@ struct Row {
   std::optional<Metric> baseline;   // shown with the same scale and unit
   std::string_view baseline_label;  // what the baseline is, e.g. "memcpy"
   RatioOf ratio;
-  std::string_view ratio_counter;  // for RatioOf::Counter
+  std::string_view ratio_counter;  // for RatioOf::RateCounter and TimeCounter
   std::string_view target;         // as BENCHMARKS.md states it, "–" if none
   std::vector<Check> checks;       // all must hold; empty: no target
 };
