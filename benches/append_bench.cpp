@@ -294,7 +294,9 @@ void report_latency(benchmark::State& state, LatencyRun& run) {
   const double to_ns = 1.0 / run.per_ns;
   auto net_ns = [&](double t) { return std::max(0.0, t - run.overhead) * to_ns; };
   double roll_max = 0, roll_sum = 0;
+  std::vector<std::uint32_t> roll_ticks;
   for (std::uint64_t i : run.roll_index) {
+    roll_ticks.push_back(run.ticks[i]);
     roll_max = std::max(roll_max, net_ns(run.ticks[i]));
     roll_sum += net_ns(run.ticks[i]);
   }
@@ -318,6 +320,9 @@ void report_latency(benchmark::State& state, LatencyRun& run) {
   state.counters["over_1us"] = static_cast<double>(over_1us);
   state.counters["rolls"] = static_cast<double>(run.roll_index.size());
   state.counters["roll_max_ns"] = roll_max;
+  // With about 14 rolls per run, p99 is the second slowest (bench_support.hpp
+  // percentiles: the value at rank floor(0.99 * (n - 1))). No roll: 0.
+  state.counters["roll_p99_ns"] = percentiles(roll_ticks, run.overhead, to_ns).p99;
   state.counters["roll_mean_ns"] =
       run.roll_index.empty() ? 0 : roll_sum / static_cast<double>(run.roll_index.size());
   state.counters["timer_ovh_ns"] = run.overhead * to_ns;
