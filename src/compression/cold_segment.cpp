@@ -17,6 +17,10 @@ ColdSegment::~ColdSegment() = default;
 Result<std::unique_ptr<ColdSegment>> ColdSegment::open(FileSystem& fs, const std::string& path,
                                                        std::uint64_t id,
                                                        const ColdReadOptions& options) {
+  if (options.read_ahead_frames > kMaxReadAheadFrames) {
+    return invalid_argument("read_ahead_frames {} is invalid: expected 0..{}",
+                            options.read_ahead_frames, kMaxReadAheadFrames);
+  }
   auto reader = SeekableReader::open(fs, path, kMaxColdFrameSize);
   if (!reader) return std::move(reader).error();
   const SeekTable& table = reader->table();

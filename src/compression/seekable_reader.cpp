@@ -49,6 +49,11 @@ void SeekableReader::trim() noexcept {
 
 Result<SeekableReader> SeekableReader::open(FileSystem& fs, const std::string& path,
                                             std::uint64_t max_frame_size) {
+  if (max_frame_size < 1 || max_frame_size > kSeekableMaxFrameSize) {
+    return invalid_argument("max_frame_size {} is invalid: expected 1 to {} bytes (the format's "
+                            "largest frame)",
+                            max_frame_size, kSeekableMaxFrameSize);
+  }
   auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
   struct stat st {};

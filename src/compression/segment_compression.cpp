@@ -102,12 +102,22 @@ Result<std::string> write_verified_cold(FileSystem& fs, const std::string& final
   return tmp;
 }
 
+// The same rule as LogOptions' file_mode: no world-writable segment files.
+Status check_file_mode(mode_t mode) {
+  if ((mode & 0002) != 0) {
+    return invalid_argument("file_mode {:o} is world-writable: refused (expected no 0002 bit)",
+                            mode);
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<SegmentCompressionResult> compress_segment(const std::string& dir, std::uint64_t id,
                                                   const SegmentCompressionOptions& options) {
   FileSystem& fs = options.fs ? *options.fs : FileSystem::system();
   if (auto ok = validate(options.seekable); !ok) return std::move(ok).error();
+  if (auto ok = check_file_mode(options.file_mode); !ok) return std::move(ok).error();
   const std::string hot_path = segment_path(dir, id, SegmentTier::Hot);
   const std::string cold_path = segment_path(dir, id, SegmentTier::Cold);
   auto hot = HotSegment::open(fs, hot_path, id);
@@ -159,6 +169,7 @@ Result<SegmentCompressionResult> compress_segment(const std::string& dir, std::u
 Result<SegmentCompressionResult> decompress_segment(const std::string& dir, std::uint64_t id,
                                                     const SegmentCompressionOptions& options) {
   FileSystem& fs = options.fs ? *options.fs : FileSystem::system();
+  if (auto ok = check_file_mode(options.file_mode); !ok) return std::move(ok).error();
   const std::string hot_path = segment_path(dir, id, SegmentTier::Hot);
   const std::string cold_path = segment_path(dir, id, SegmentTier::Cold);
   auto cold = ColdSegment::open(fs, cold_path, id, ColdReadOptions{.read_ahead_frames = 0});

@@ -24,6 +24,10 @@ Result<ArchiveReader> ArchiveReader::open(const std::string& root, const Archive
     if (!d) return std::move(d).error();
     *out = std::move(*d);
   }
+  if (from && to && *from > *to) {
+    return invalid_argument("from_date {} is after to_date {}: expected from_date <= to_date",
+                            from->to_string(), to->to_string());
+  }
   if (from || to) parts.push_back(PartitionFilter::range("date", from, to));
   if (!query.streams.empty()) {
     std::vector<PartitionValue> names;

@@ -291,7 +291,10 @@ Result<LifecycleStats> StorageLifecycleManager::decompress_segment(const std::st
 }
 
 Status StorageLifecycleManager::start_background(std::chrono::milliseconds interval, RunCallback on_run) {
-  if (interval.count() <= 0) return invalid_argument("background interval must be positive");
+  if (interval.count() <= 0) {
+    return invalid_argument("background interval {} ms is invalid: expected at least 1 ms",
+                            interval.count());
+  }
   Impl& impl = *impl_;
   if (impl.bg_thread.joinable()) return invalid_argument("the background mode is already running");
   impl.bg_stop = false;

@@ -127,6 +127,13 @@ Status LogReader::seek_position(std::uint64_t segment_id, std::uint64_t offset, 
   if (!status_) return status_;
   auto source = opener_->open(dir_, segment_id);
   if (!source) return std::move(source).error();
+  // A position no record can start at is the caller's mistake, not damage.
+  const std::uint64_t size = (*source)->size();
+  if (offset < kSegmentHeaderSize || offset > size || offset % kRecordAlignment != 0) {
+    return invalid_argument(
+        "{}: offset {} in segment {} is invalid: expected a multiple of {} from {} to {}",
+        escape_bytes(dir_), offset, segment_id, kRecordAlignment, kSegmentHeaderSize, size);
+  }
   cursor_ = SegmentCursor(std::move(*source), offset, seq);
   return {};
 }

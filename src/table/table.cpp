@@ -178,6 +178,11 @@ Result<TimeSeriesReader> Table::reader(const PartitionValues& values) const {
 
 Result<TableReader> Table::query(const PartitionFilter& filter, TimeRange range,
                                  MergeStrategy strategy) const {
+  if (strategy != MergeStrategy::TimestampOrder && strategy != MergeStrategy::PartitionOrder) {
+    return invalid_argument("merge strategy {} is invalid: expected timestamp order (0) or "
+                            "partition order (1)",
+                            static_cast<unsigned>(strategy));
+  }
   if (range.from_ns && range.to_ns && *range.from_ns > *range.to_ns) {
     return invalid_argument("time range [{}, {}) is empty: from is after to", *range.from_ns,
                             *range.to_ns);

@@ -19,6 +19,10 @@ Status TableConfig::validate() const {
   if (index_stride < 1 || index_stride > (1u << 20)) {
     return invalid_argument("index_stride {} is invalid: expected 1..{}", index_stride, 1u << 20);
   }
+  if (timestamp_order != TimestampOrder::Strict && timestamp_order != TimestampOrder::Permissive) {
+    return invalid_argument("timestamp_order {} is invalid: expected strict (0) or permissive (1)",
+                            static_cast<unsigned>(timestamp_order));
+  }
   SeekableOptions seekable;
   seekable.codec.level = compression_level;
   seekable.block_size = compression_block_size;

@@ -132,6 +132,20 @@ TEST_F(SeekableTest, InvalidOptionsAreRejected) {
   EXPECT_ERROR(validate(o), Errc::InvalidArgument);
 }
 
+TEST_F(SeekableTest, OpenRefusesAMaxFrameSizeOfZeroOrAboveTheFormatsLimit) {
+  const auto path = write(content(9000), 4096);
+  for (const std::uint64_t max : {std::uint64_t{0}, kSeekableMaxFrameSize + 1, UINT64_MAX}) {
+    auto r = SeekableReader::open(FileSystem::system(), path, max);
+    EXPECT_ERROR(r, Errc::InvalidArgument);
+    EXPECT_NE(r.error().message().find("max_frame_size " + std::to_string(max)), std::string::npos)
+        << r.error().message();
+  }
+  EXPECT_OK(SeekableReader::open(FileSystem::system(), path, 4096));
+  EXPECT_OK(SeekableReader::open(FileSystem::system(), path, kSeekableMaxFrameSize));
+  // Below the file's frames: the file, not the argument, is refused.
+  EXPECT_ERROR(SeekableReader::open(FileSystem::system(), path, 4095), Errc::Unsupported);
+}
+
 // The seek-table lies of RELIABILITY F2, each a Corruption naming the file.
 class SeekTableLieTest : public SeekableTest {
  protected:

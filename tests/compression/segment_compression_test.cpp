@@ -6,9 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 
 #include "support/files.hpp"
 #include "support/log_builder.hpp"
@@ -152,6 +154,68 @@ TEST_F(SegmentCompressionTest, TheLiveSegmentIsNeverCompressed) {
   EXPECT_NE(r.error().message().find("not sealed"), std::string::npos);
   EXPECT_EQ(test::read_file(hot(0)), before);
   EXPECT_FALSE(test::exists(cold(0)));
+}
+
+// RELIABILITY J6: compress_segment/decompress_segment options and ids, and
+// ColdSegment's read-ahead count; each refusal names the field and the value
+// and leaves the log directory as it was.
+TEST_F(SegmentCompressionTest, BadOptionsAndIdsAreRefusedNamingThem) {
+  write_log(1200);
+  ASSERT_GE(segments(), 3u);
+  ASSERT_OK(compress_segment(dir(), 1, opts()));
+  const auto listing = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir())) {
+      names.push_back(e.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const auto before = listing();
+  struct Case {
+    const char* field;
+    const char* value;
+    SegmentCompressionOptions options;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"compression_block_size", "100", opts(100)});
+  cases.push_back({"compression_block_size", "67108865", opts((64ull << 20) + 1)});
+  cases.push_back({"compression level", "0", opts()});
+  cases.back().options.seekable.codec.level = 0;
+  cases.push_back({"compression level", "99", opts()});
+  cases.back().options.seekable.codec.level = 99;
+  cases.push_back({"file_mode", "666", opts()});
+  cases.back().options.file_mode = 0666;
+  for (const Case& k : cases) {
+    auto r = compress_segment(dir(), 0, k.options);
+    EXPECT_ERROR(r, Errc::InvalidArgument);
+    EXPECT_NE(r.error().message().find(k.field), std::string::npos) << r.error().message();
+    EXPECT_NE(r.error().message().find(k.value), std::string::npos) << r.error().message();
+  }
+  auto r = decompress_segment(dir(), 1, cases.back().options);
+  EXPECT_ERROR(r, Errc::InvalidArgument);
+  EXPECT_NE(r.error().message().find("file_mode 666"), std::string::npos) << r.error().message();
+  // Ids that name no segment.
+  for (auto* op : {&compress_segment, &decompress_segment}) {
+    auto missing = (*op)(dir(), 4242, opts());
+    EXPECT_ERROR(missing, Errc::NotFound);
+    EXPECT_NE(missing.error().message().find("000004242"), std::string::npos)
+        << missing.error().message();
+  }
+  EXPECT_EQ(listing(), before);
+
+  // ColdReadOptions::read_ahead_frames: 0..kMaxReadAheadFrames.
+  EXPECT_OK(ColdSegment::open(FileSystem::system(), cold(1), 1,
+                              ColdReadOptions{kMaxReadAheadFrames}));
+  for (const std::size_t ahead : {kMaxReadAheadFrames + 1, std::numeric_limits<std::size_t>::max()}) {
+    auto c = ColdSegment::open(FileSystem::system(), cold(1), 1, ColdReadOptions{ahead});
+    EXPECT_ERROR(c, Errc::InvalidArgument);
+    EXPECT_NE(c.error().message().find("read_ahead_frames " + std::to_string(ahead)),
+              std::string::npos)
+        << c.error().message();
+    auto u = UnifiedSegmentOpener(FileSystem::system(), ColdReadOptions{ahead}).open(dir(), 1);
+    EXPECT_ERROR(u, Errc::InvalidArgument);
+  }
 }
 
 TEST_F(SegmentCompressionTest, DamagedSourceIsNotCompressedAndStaysInPlace) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <random>
 #include <tuple>
@@ -172,6 +173,46 @@ TEST_F(ArchiveTest, BadQueriesAreRefused) {
   q.streams = {"../x"};
   EXPECT_ERROR(ArchiveReader::open(root(), q), Errc::InvalidArgument);
   EXPECT_ERROR(ArchiveReader::open(tmp_.sub("nothing"), {"XNAS", "AAPL"}), Errc::NotFound);
+}
+
+// Every field of ArchiveQuery and the config of Archive::open, one bad value
+// each, named in the message; a refused open creates nothing.
+TEST_F(ArchiveTest, EveryBadQueryFieldAndConfigIsNamed) {
+  TableConfig bad_config = small();
+  bad_config.segment_size = 100;
+  auto a = Archive::open(root(), {"XNAS", "AAPL", "2026-01-29", "t"}, bad_config);
+  EXPECT_ERROR(a, Errc::InvalidArgument);
+  EXPECT_NE(a.error().message().find("segment_size 100"), std::string::npos) << a.error().message();
+  EXPECT_FALSE(std::filesystem::exists(root()));
+
+  ASSERT_OK(Archive::open(root(), {"XNAS", "AAPL", "2026-01-29", "t"}, small()));
+  struct Case {
+    const char* named;
+    std::function<void(ArchiveQuery&)> set;
+  };
+  const std::vector<Case> cases = {
+      {"venue", [](ArchiveQuery& q) { q.venue = "a/b"; }},
+      {"symbol", [](ArchiveQuery& q) { q.symbol = ""; }},
+      {"symbol", [](ArchiveQuery& q) { q.symbol = std::string(65, 'S'); }},
+      {"2026-13-01", [](ArchiveQuery& q) { q.from_date = "2026-13-01"; }},
+      {"2026-02-30", [](ArchiveQuery& q) { q.to_date = "2026-02-30"; }},
+      {"from_date 2026-01-30 is after to_date 2026-01-29",
+       [](ArchiveQuery& q) {
+         q.from_date = "2026-01-30";
+         q.to_date = "2026-01-29";
+       }},
+      {"stream", [](ArchiveQuery& q) { q.streams = {"t", "../x"}; }},
+      {"[10, 5)", [](ArchiveQuery& q) { q.range = {10, 5}; }},
+      {"merge strategy 9", [](ArchiveQuery& q) { q.strategy = static_cast<MergeStrategy>(9); }},
+  };
+  for (const Case& k : cases) {
+    ArchiveQuery q{"XNAS", "AAPL"};
+    k.set(q);
+    auto r = ArchiveReader::open(root(), q);
+    ASSERT_FALSE(r) << k.named;
+    EXPECT_EQ(r.error().code(), Errc::InvalidArgument) << k.named << ": " << r.error().to_string();
+    EXPECT_NE(r.error().message().find(k.named), std::string::npos) << r.error().message();
+  }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "ipc/v1_test_util.hpp"
 #include "support/files.hpp"
@@ -164,6 +165,40 @@ TEST_F(V1MigrationTest, RefusesANonEmptyTarget) {
   EXPECT_EQ(std::distance(fs::directory_iterator(out), fs::directory_iterator()), 1);
   test::write_file(tmp_.sub("file"), {'f'});
   EXPECT_FALSE(migrate_log(test::v1_vector("log_hot"), tmp_.sub("file")).ok());
+}
+
+// Bad options are refused before the target is created (RELIABILITY J: a
+// call that fails creates nothing), naming the field and the value.
+TEST_F(V1MigrationTest, RefusesBadOptionsWithoutTouchingTheTarget) {
+  struct Case {
+    const char* named;
+    std::function<void(MigrationOptions&)> set;
+  };
+  const std::vector<Case> cases = {
+      {"segment_size 100", [](MigrationOptions& o) { o.log.log.segment_size = 100; o.table.segment_size = 100; }},
+      {"index_stride 0", [](MigrationOptions& o) { o.log.index_stride = 0; o.table.index_stride = 0; }},
+      {"timestamp_order 9",
+       [](MigrationOptions& o) {
+         o.log.timestamp_order = static_cast<TimestampOrder>(9);
+         o.table.timestamp_order = static_cast<TimestampOrder>(9);
+       }},
+      {"dir_mode 777", [](MigrationOptions& o) { o.log.log.dir_mode = 0777; o.table.dir_mode = 0777; }},
+  };
+  const std::string out = tmp_.sub("out");
+  for (const Case& k : cases) {
+    MigrationOptions o;
+    k.set(o);
+    for (const bool table : {false, true}) {
+      const MigrationReport r = table ? migrate_table(test::v1_vector("table"), out, o)
+                                      : migrate_log(test::v1_vector("log_hot"), out, o);
+      ASSERT_FALSE(r.ok()) << k.named;
+      EXPECT_EQ(r.status.error().code(), Errc::InvalidArgument) << r.status.error().to_string();
+      EXPECT_NE(r.status.error().message().find(k.named), std::string::npos)
+          << r.status.error().message();
+      EXPECT_EQ(r.target, TargetState::Untouched) << k.named;
+      EXPECT_FALSE(fs::exists(out)) << k.named << (table ? " (table)" : " (log)");
+    }
+  }
 }
 
 TEST_F(V1MigrationTest, RefusesAnUnreadableSourceWithoutTouchingTheTarget) {

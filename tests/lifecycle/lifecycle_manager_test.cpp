@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include <fcntl.h>
@@ -387,6 +389,89 @@ TEST_F(LifecycleTest, BadConfigsAreRefused) {
   c.retention.max_age_days = 0;
   EXPECT_ERROR(StorageLifecycleManager::open(root(), c), Errc::InvalidArgument);
   EXPECT_ERROR(StorageLifecycleManager::open(tmp_.sub("missing"), {}), Errc::NotFound);
+}
+
+// RELIABILITY J6: each LifecycleConfig field with a range, at both ends where
+// there are two; the message names the field and the value, and open()
+// changes nothing under the table.
+TEST_F(LifecycleTest, EveryBadConfigFieldIsRefusedNamingIt) {
+  make_table(1, 10);
+  const std::uint64_t before = test::tree_hash(root());
+  struct Case {
+    const char* field;
+    const char* value;
+    std::function<void(LifecycleConfig&)> set;
+  };
+  const std::vector<Case> cases = {
+      {"parallel_workers", "0", [](LifecycleConfig& c) { c.parallel_workers = 0; }},
+      {"parallel_workers", "65", [](LifecycleConfig& c) { c.parallel_workers = 65; }},
+      {"parallel_workers", "10000", [](LifecycleConfig& c) { c.parallel_workers = 10'000; }},
+      {"compression level", "0", [](LifecycleConfig& c) { c.compression_level = 0; }},
+      {"compression level", "23", [](LifecycleConfig& c) { c.compression_level = 23; }},
+      {"compression_block_size", "1", [](LifecycleConfig& c) { c.block_size = 1; }},
+      {"compression_block_size", "67108865",
+       [](LifecycleConfig& c) { c.block_size = (64ull << 20) + 1; }},
+      {"days", "0", [](LifecycleConfig& c) { c.policy = CompressionPolicy::idle_after(0, true); }},
+      {"size_threshold", "0",
+       [](LifecycleConfig& c) { c.policy = CompressionPolicy::size_threshold(0); }},
+      {"custom compression policy", "predicate",
+       [](LifecycleConfig& c) { c.policy = CompressionPolicy::custom(nullptr); }},
+      {"retention.max_age_days", "0", [](LifecycleConfig& c) { c.retention.max_age_days = 0; }},
+      {"retention.max_age_days", "36501",
+       [](LifecycleConfig& c) { c.retention.max_age_days = 36'501; }},
+      {"retention.delete_partitions_after_days", "0",
+       [](LifecycleConfig& c) { c.retention.delete_partitions_after_days = 0; }},
+      {"retention.delete_partitions_after_days", "36501",
+       [](LifecycleConfig& c) { c.retention.delete_partitions_after_days = 36'501; }},
+      {"retention.max_partition_bytes", "0",
+       [](LifecycleConfig& c) { c.retention.max_partition_bytes = 0; }},
+  };
+  for (const Case& k : cases) {
+    LifecycleConfig c;
+    k.set(c);
+    EXPECT_ERROR(c.validate(), Errc::InvalidArgument);
+    auto m = StorageLifecycleManager::open(root(), c);
+    EXPECT_ERROR(m, Errc::InvalidArgument);
+    const std::string message = m.error().message();
+    EXPECT_NE(message.find(k.field), std::string::npos) << k.field << ": " << message;
+    EXPECT_NE(message.find(k.value), std::string::npos) << k.field << ": " << message;
+  }
+  EXPECT_EQ(test::tree_hash(root()), before);
+}
+
+// The arguments of the manager's calls: a background interval that is not
+// positive, and partition paths and segment ids that name nothing.
+TEST_F(LifecycleTest, BadCallArgumentsAreRefusedNamingThem) {
+  make_table(1, 300);
+  // Every file but the partition lock, which decompress_segment takes (as any
+  // lifecycle run does) before it looks for the segment.
+  const auto files = [&] {
+    std::vector<std::pair<std::string, std::uintmax_t>> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root())) {
+      if (e.path().filename() == ".lifecycle.lock") continue;
+      out.emplace_back(e.path().string(), e.is_regular_file() ? e.file_size() : 0);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto before = files();
+  auto m = manager({});
+  for (const auto interval : {std::chrono::milliseconds(0), std::chrono::milliseconds(-5)}) {
+    const Status st = m.start_background(interval);
+    EXPECT_ERROR(st, Errc::InvalidArgument);
+    EXPECT_NE(st.error().message().find(std::to_string(interval.count()) + " ms"), std::string::npos)
+        << st.error().message();
+  }
+  for (const char* path : {"../../etc", "", "symbol=S1/extra=1", "nosuchkey=1"}) {
+    auto r = m.decompress_segment(path, 1);
+    EXPECT_ERROR(r, Errc::InvalidArgument);
+    auto c = m.compress_partition(path);
+    EXPECT_ERROR(c, Errc::InvalidArgument);
+  }
+  auto missing = m.decompress_segment("symbol=S0", 987'654);
+  EXPECT_ERROR(missing, Errc::NotFound);
+  EXPECT_NE(missing.error().message().find("987654"), std::string::npos) << missing.error().message();
+  EXPECT_EQ(files(), before);
 }
 
 }  // namespace

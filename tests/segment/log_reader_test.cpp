@@ -143,6 +143,33 @@ TEST_F(LogReaderTest, SeekSeqBeyondTheEndIsInvalidArgument) {
   EXPECT_NE(st.error().message().find("next seq is 50"), std::string::npos) << st.error().message();
 }
 
+// seek_position's arguments: a segment that does not exist, offsets no
+// record can start at, and a seq the record there does not carry.
+TEST_F(LogReaderTest, SeekPositionRefusesPositionsNoRecordCanHave) {
+  write_log(200);
+  ASSERT_OK_AND_ASSIGN(auto reader, LogReader::open(dir()));
+  const std::uint64_t at = offset_of(0, 3);
+  ASSERT_OK(reader.seek_position(0, at, 3));
+  RecordView v;
+  ASSERT_EQ(reader.next(v), Step::Record);
+  EXPECT_EQ(v.seq, 3u);
+  auto missing = reader.seek_position(77, kSegmentHeaderSize, 0);
+  EXPECT_ERROR(missing, Errc::NotFound);
+  for (const std::uint64_t offset : {std::uint64_t{0}, kSegmentHeaderSize - 8, at + 1,
+                                     std::uint64_t{8192 + 8}, UINT64_MAX}) {
+    const Status st = reader.seek_position(0, offset, 3);
+    EXPECT_ERROR(st, Errc::InvalidArgument);
+    EXPECT_NE(st.error().message().find("offset " + std::to_string(offset)), std::string::npos)
+        << st.error().message();
+    // The reader stays where it was: after the record of seq 3.
+    EXPECT_EQ(reader.next_seq(), 4u);
+  }
+  // A well-formed position whose record carries another seq: found on read.
+  ASSERT_OK(reader.seek_position(0, at, 4));
+  EXPECT_EQ(reader.next(v), Step::Failed);
+  EXPECT_ERROR(reader.status(), Errc::Corruption);
+}
+
 TEST_F(LogReaderTest, SeekSeqBeforeTheFirstRemainingSegmentIsNotFound) {
   write_log(400);
   const std::uint64_t second_base = [&] {

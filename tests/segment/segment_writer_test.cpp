@@ -236,6 +236,18 @@ TEST_F(SegmentWriterTest, AppendDuringAnOpenClaimAbortsTheClaim) {
   EXPECT_EQ(records[1].seq, 1u);
 }
 
+TEST_F(SegmentWriterTest, ClaimLargerThanASegmentHoldsIsRejectedNamingBothSizes) {
+  ASSERT_OK_AND_ASSIGN(auto writer, SegmentWriter::open(dir(), small()));
+  const std::uint64_t too_big = writer.max_payload_size() + 1;
+  auto c = writer.claim(too_big);
+  EXPECT_ERROR(c, Errc::InvalidArgument);
+  EXPECT_NE(c.error().message().find(std::to_string(too_big)), std::string::npos)
+      << c.error().message();
+  EXPECT_NE(c.error().message().find(std::to_string(writer.max_payload_size())), std::string::npos);
+  EXPECT_OK(writer.claim(writer.max_payload_size()));
+  writer.abort_claim();
+}
+
 TEST_F(SegmentWriterTest, CommitLongerThanClaimIsRejected) {
   ASSERT_OK_AND_ASSIGN(auto writer, SegmentWriter::open(dir(), small()));
   ASSERT_OK(writer.claim(8));
@@ -281,9 +293,28 @@ TEST_F(SegmentWriterTest, InvalidSegmentSizesAreRejected) {
 }
 
 TEST_F(SegmentWriterTest, WorldWritableModesAreRejected) {
-  LogOptions o;
-  o.file_mode = 0666;
-  EXPECT_ERROR(SegmentWriter::open(dir(), o), Errc::InvalidArgument);
+  struct Case {
+    mode_t file_mode;
+    mode_t dir_mode;
+    const char* named;  // the field and its octal value, in the message
+  };
+  for (const Case& k : {Case{0666, 0755, "file_mode 666"}, Case{0602, 0755, "file_mode 602"},
+                        Case{0644, 0777, "dir_mode 777"}, Case{0644, 0757, "dir_mode 757"}}) {
+    LogOptions o;
+    o.file_mode = k.file_mode;
+    o.dir_mode = k.dir_mode;
+    EXPECT_ERROR(validate(o), Errc::InvalidArgument);
+    auto w = SegmentWriter::open(dir(), o);
+    EXPECT_ERROR(w, Errc::InvalidArgument);
+    EXPECT_NE(w.error().message().find(k.named), std::string::npos) << w.error().message();
+  }
+  EXPECT_FALSE(test::exists(dir())) << "a failed open must create nothing";
+}
+
+TEST_F(SegmentWriterTest, AnEmptyDirectoryPathIsRejected) {
+  auto w = SegmentWriter::open("", small());
+  EXPECT_ERROR(w, Errc::InvalidArgument);
+  EXPECT_NE(w.error().message().find("path is empty"), std::string::npos) << w.error().message();
 }
 
 TEST_F(SegmentWriterTest, OpenOnAFileIsRejected) {

@@ -151,5 +151,19 @@ TEST_F(RollingWriterTest, RollerKeyAndTypeAreChecked) {
   EXPECT_ERROR(w.append(1, 1, {}), Errc::InvalidArgument);
 }
 
+TEST_F(RollingWriterTest, NoRollerAndBaseValuesOfAnotherSchemeAreRefused) {
+  Table t = make(KeyType::Date);
+  auto none = t.rolling_writer(nullptr, base(t, Date{0}));
+  EXPECT_ERROR(none, Errc::InvalidArgument);
+  EXPECT_NE(none.error().message().find("no roller"), std::string::npos) << none.error().message();
+  const auto other = PartitionScheme::create({{"t", KeyType::Date, 0}}).value();
+  const auto short_base = PartitionValues::create(other, {{"t", Date{0}}}).value();
+  auto wrong = t.rolling_writer(std::make_unique<DateRoller>("t"), short_base);
+  EXPECT_ERROR(wrong, Errc::InvalidArgument);
+  EXPECT_NE(wrong.error().message().find("base values have 1 keys"), std::string::npos)
+      << wrong.error().message();
+  EXPECT_TRUE(partition_paths(t).empty());
+}
+
 }  // namespace
 }  // namespace chronicle

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "support/files.hpp"
 #include "support/status_matchers.hpp"
@@ -100,6 +101,73 @@ TEST_F(TableMetadataTest, CreateRefusesInvalidInputsAndCreatesNothing) {
   test::write_file(tmp_.sub("file"), {'x'});
   EXPECT_ERROR(Table::create(tmp_.sub("file"), venue_date(), TableConfig{}), Errc::InvalidArgument);
   EXPECT_ERROR(Table::create(tmp_.sub("no/parent"), venue_date(), TableConfig{}), Errc::NotFound);
+}
+
+// RELIABILITY J6: every TableConfig field with a range, one bad value each
+// (both ends where there are two); the message names the field and the value,
+// and nothing is created.
+TEST_F(TableMetadataTest, CreateRefusesEveryBadConfigFieldNamingIt) {
+  struct Case {
+    const char* field;  // expected in the message
+    const char* value;  // expected in the message
+    std::function<void(TableConfig&)> set;
+  };
+  const std::vector<Case> cases = {
+      {"segment_size", "0", [](TableConfig& c) { c.segment_size = 0; }},
+      {"segment_size", "5000", [](TableConfig& c) { c.segment_size = 5000; }},
+      {"segment_size", "1073745920", [](TableConfig& c) { c.segment_size = (1ull << 30) + 4096; }},
+      {"index_stride", "0", [](TableConfig& c) { c.index_stride = 0; }},
+      {"index_stride", "1048577", [](TableConfig& c) { c.index_stride = (1u << 20) + 1; }},
+      {"timestamp_order", "7", [](TableConfig& c) { c.timestamp_order = static_cast<TimestampOrder>(7); }},
+      {"compression level", "0", [](TableConfig& c) { c.compression_level = 0; }},
+      {"compression level", "99", [](TableConfig& c) { c.compression_level = 99; }},
+      {"compression_block_size", "0", [](TableConfig& c) { c.compression_block_size = 0; }},
+      {"compression_block_size", "1073741824",
+       [](TableConfig& c) { c.compression_block_size = 1ull << 30; }},
+      {"file_mode", "666", [](TableConfig& c) { c.file_mode = 0666; }},
+      {"dir_mode", "777", [](TableConfig& c) { c.dir_mode = 0777; }},
+      {"days", "0", [](TableConfig& c) { c.compression_policy = CompressionPolicy::age_after(0); }},
+      {"size_threshold", "0",
+       [](TableConfig& c) { c.compression_policy = CompressionPolicy::size_threshold(0); }},
+  };
+  for (const Case& k : cases) {
+    TableConfig c;
+    k.set(c);
+    EXPECT_ERROR(c.validate(), Errc::InvalidArgument);
+    auto t = Table::create(root(), venue_date(), c);
+    EXPECT_ERROR(t, Errc::InvalidArgument);
+    const std::string message = t.error().message();
+    EXPECT_NE(message.find(k.field), std::string::npos) << k.field << ": " << message;
+    EXPECT_NE(message.find(k.value), std::string::npos) << k.field << ": " << message;
+    EXPECT_FALSE(test::exists(root())) << k.field << " " << k.value;
+  }
+}
+
+// RELIABILITY J8/J2: an empty root, and PartitionValues made for another
+// scheme, passed to each Table call that takes them; nothing is created.
+TEST_F(TableMetadataTest, CallsRefuseAnEmptyRootAndValuesOfAnotherScheme) {
+  auto opened = Table::open("");
+  EXPECT_ERROR(opened, Errc::InvalidArgument);
+  EXPECT_NE(opened.error().message().find("root path is empty"), std::string::npos);
+  auto created = Table::create("", venue_date());
+  EXPECT_ERROR(created, Errc::InvalidArgument);
+  EXPECT_NE(created.error().message().find("root path is empty"), std::string::npos);
+  ASSERT_OK_AND_ASSIGN(auto t, Table::create(root(), venue_date()));
+  const auto other = PartitionScheme::create({{"shard", KeyType::Int, 0}}).value();
+  const auto wrong = PartitionValues::create(other, {{"shard", std::int64_t{3}}}).value();
+  const auto expect_refused = [](const auto& r, const char* call) {
+    ASSERT_FALSE(r.has_value()) << call;
+    EXPECT_EQ(r.error().code(), Errc::InvalidArgument) << call << ": " << r.error().to_string();
+    EXPECT_NE(r.error().message().find("key"), std::string::npos) << call << ": " << r.error().message();
+  };
+  expect_refused(t.partition_dir(wrong), "partition_dir");
+  expect_refused(t.existing_partition_dir(wrong), "existing_partition_dir");
+  expect_refused(t.segments(wrong), "segments");
+  expect_refused(t.partition_writer(wrong), "partition_writer");
+  expect_refused(t.reader(wrong), "reader");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(root())) ++entries;
+  EXPECT_EQ(entries, 1u) << "only _table.json";
 }
 
 TEST_F(TableMetadataTest, OpenOfAMissingTableIsNotFound) {

@@ -225,5 +225,23 @@ TEST_F(TableQueryTest, BadQueriesAreRefused) {
   EXPECT_EQ(empty->next(rec), Step::NothingYet);
 }
 
+// query() and partitions(): each bad argument named in the message.
+TEST_F(TableQueryTest, QueryAndPartitionsNameTheirBadArguments) {
+  auto reversed = table_->query(PartitionFilter::all(), {10, 5});
+  EXPECT_ERROR(reversed, Errc::InvalidArgument);
+  EXPECT_NE(reversed.error().message().find("[10, 5)"), std::string::npos)
+      << reversed.error().message();
+  auto strategy = table_->query(PartitionFilter::all(), {}, static_cast<MergeStrategy>(7));
+  EXPECT_ERROR(strategy, Errc::InvalidArgument);
+  EXPECT_NE(strategy.error().message().find("merge strategy 7"), std::string::npos)
+      << strategy.error().message();
+  auto unknown = table_->partitions(PartitionFilter::exact("nope", "x"));
+  EXPECT_ERROR(unknown, Errc::InvalidArgument);
+  EXPECT_NE(unknown.error().message().find("nope"), std::string::npos) << unknown.error().message();
+  auto typed = table_->partitions(PartitionFilter::exact("date", std::int64_t{5}));
+  EXPECT_ERROR(typed, Errc::InvalidArgument);
+  EXPECT_NE(typed.error().message().find("date"), std::string::npos) << typed.error().message();
+}
+
 }  // namespace
 }  // namespace chronicle

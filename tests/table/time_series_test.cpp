@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <random>
 
 #include "support/files.hpp"
@@ -151,6 +152,50 @@ TEST_F(TimeSeriesTest, DamagedOrMissingIndexesMakeSeeksSlowerNeverWrong) {
   for (auto& e : lying.entries) e.offset += 8;  // points into the middle of records
   ASSERT_OK(write_segment_index(FileSystem::system(), dir(), lying, 0644, false));
   check_seeks(all, "damaged indexes");
+}
+
+// RELIABILITY J6: each TimeSeriesOptions field with a range (a writer
+// opened outside a table gets the ranges of TableConfig::validate()); the
+// message names the field and the value, and nothing is created.
+TEST_F(TimeSeriesTest, OpenRefusesEveryBadOptionNamingIt) {
+  struct Case {
+    const char* field;
+    const char* value;
+    std::function<void(TimeSeriesOptions&)> set;
+  };
+  const std::vector<Case> cases = {
+      {"index_stride", "0", [](TimeSeriesOptions& o) { o.index_stride = 0; }},
+      {"index_stride", "1048577", [](TimeSeriesOptions& o) { o.index_stride = (1u << 20) + 1; }},
+      {"timestamp_order", "2",
+       [](TimeSeriesOptions& o) { o.timestamp_order = static_cast<TimestampOrder>(2); }},
+      {"segment_size", "4095", [](TimeSeriesOptions& o) { o.log.segment_size = 4095; }},
+      {"file_mode", "662", [](TimeSeriesOptions& o) { o.log.file_mode = 0662; }},
+  };
+  for (const Case& k : cases) {
+    TimeSeriesOptions o = opts();
+    k.set(o);
+    EXPECT_ERROR(validate(o), Errc::InvalidArgument);
+    auto w = TimeSeriesWriter::open(dir(), o);
+    EXPECT_ERROR(w, Errc::InvalidArgument);
+    const std::string message = w.error().message();
+    EXPECT_NE(message.find(k.field), std::string::npos) << k.field << ": " << message;
+    EXPECT_NE(message.find(k.value), std::string::npos) << k.field << ": " << message;
+    EXPECT_FALSE(test::exists(dir())) << k.field << " " << k.value;
+  }
+  TimeSeriesOptions o = opts();
+  o.index_stride = 1u << 20;
+  EXPECT_OK(validate(o));
+}
+
+TEST_F(TimeSeriesTest, ReaderOpenRefusesAMissingDirectoryAndAFile) {
+  auto missing = TimeSeriesReader::open(dir());
+  EXPECT_ERROR(missing, Errc::NotFound);
+  EXPECT_NE(missing.error().message().find(dir()), std::string::npos) << missing.error().message();
+  test::write_file(dir(), {'x'});
+  auto file = TimeSeriesReader::open(dir());
+  EXPECT_ERROR(file, Errc::InvalidArgument);
+  EXPECT_NE(file.error().message().find("not a directory"), std::string::npos)
+      << file.error().message();
 }
 
 TEST_F(TimeSeriesTest, StrictOrderRefusesABackwardTimestampNamingBoth) {

@@ -120,5 +120,15 @@ TEST_F(CliMigrateTest, BadSegmentSizeIsAUsageError) {
   EXPECT_NE(r.err.find("--segment-size"), std::string::npos) << r.err;
 }
 
+// A segment size that parses but is out of range: refused by the library's
+// check before the target exists, naming the option's field and value.
+TEST_F(CliMigrateTest, OutOfRangeSegmentSizeIsRefusedWithoutCreatingTheTarget) {
+  const std::string target = tmp_.sub("x");
+  const CliResult r = run_cli({"migrate", "--segment-size", "100", kVectors + "/log_hot", target});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("segment_size 100"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(target));
+}
+
 }  // namespace
 }  // namespace chronicle::test

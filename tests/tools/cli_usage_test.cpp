@@ -161,6 +161,10 @@ TEST(CliUsageTest, BadCatOptionValuesAreUsageErrors) {
       {"--from", "2554-07-21T23:34:34Z"},             // after the last ns of a uint64
       {"--to", "18446744073709551616"},
       {"--to", "-5"},
+      {"--from-seq", "first"},
+      {"--from-seq", "-1"},
+      {"--preview-bytes", "many"},
+      {"--preview-bytes", "-4"},
       {"--type", "65536"},
       {"--type", "x"},
       {"--format", "xml"},

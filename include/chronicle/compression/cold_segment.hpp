@@ -25,9 +25,14 @@ namespace detail {
 class FramePrefetcher;
 }
 
+// Each frame read ahead holds up to kMaxColdFrameSize (64 MiB) decompressed,
+// and a count near SIZE_MAX would wrap the prefetcher's window arithmetic.
+inline constexpr std::size_t kMaxReadAheadFrames = 64;
+
 struct ColdReadOptions {
-  // Frames decompressed ahead of a sequential reader; 0 turns read-ahead off
-  // (no background thread).
+  // Frames decompressed ahead of a sequential reader, 0..kMaxReadAheadFrames;
+  // 0 turns read-ahead off (no background thread). ColdSegment::open refuses
+  // more with InvalidArgument.
   std::size_t read_ahead_frames = 2;
 };
 

@@ -28,7 +28,8 @@ class SeekableReader {
   // Opens `path`. NotFound if it does not exist; Corruption (naming the file
   // and offset) if it is not a valid seekable zstd file, including a plain
   // .zst without a seek table; Unsupported if a frame holds more than
-  // `max_frame_size` bytes, which bounds the memory a frame read costs.
+  // `max_frame_size` bytes, which bounds the memory a frame read costs;
+  // InvalidArgument if `max_frame_size` is 0 or above the format's 1 GiB.
   static Result<SeekableReader> open(FileSystem& fs, const std::string& path,
                                      std::uint64_t max_frame_size = kSeekableMaxFrameSize);
   SeekableReader(SeekableReader&&) noexcept;

@@ -37,7 +37,7 @@ namespace chronicle {
 
 struct SegmentCompressionOptions {
   SeekableOptions seekable;
-  mode_t file_mode = 0644;
+  mode_t file_mode = 0644;  // before the umask; world-writable is refused (InvalidArgument)
   FileSystem* fs = nullptr;  // null: FileSystem::system()
   // Called after each frame is written with the frame's decompressed size;
   // the lifecycle manager sleeps in it to cap the byte rate.

@@ -53,6 +53,8 @@ class LogReader {
   // which must carry sequence number `seq` (as found by an index or a scan).
   // A position that does not hold that record makes next() fail with
   // Corruption, so callers verify positions taken from untrusted indexes.
+  // An offset no record can start at (inside the header, past the segment,
+  // or not 8-aligned) is InvalidArgument, and the reader stays where it was.
   Status seek_position(std::uint64_t segment_id, std::uint64_t offset, std::uint64_t seq);
 
   // Continues from `cursor`, a cursor over one of this log's segments (as

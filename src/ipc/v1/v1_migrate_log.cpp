@@ -12,6 +12,10 @@ MigrationReport migrate_log(const std::string& v1_dir, const std::string& new_di
   MigrationReport report;
   // Everything that can be checked without writing is checked first, so a
   // refusal leaves the target untouched.
+  if (auto ok = validate(options.log); !ok) {
+    report.status = std::move(ok).error();
+    return report;
+  }
   auto reader = V1LogReader::open(v1_dir);
   if (!reader) {
     report.status = std::move(reader).error();

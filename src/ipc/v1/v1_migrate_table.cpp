@@ -42,6 +42,7 @@ MigrationReport migrate_table(const std::string& v1_root, const std::string& new
     readers.push_back(std::move(*reader));
   }
 
+  if (auto ok = options.table.validate(); !ok) return fail_untouched(std::move(ok).error());
   auto target = detail::begin_target(new_root, v1_root, options.table.dir_mode);
   if (!target) return fail_untouched(std::move(target).error());
   auto fail = [&](Error e) {

@@ -65,10 +65,22 @@ TimeSeriesWriter& TimeSeriesWriter::operator=(TimeSeriesWriter&& other) noexcept
 
 TimeSeriesWriter::~TimeSeriesWriter() { (void)close(); }
 
-Result<TimeSeriesWriter> TimeSeriesWriter::open(std::string dir, TimeSeriesOptions options) {
-  if (options.index_stride < 1) {
-    return invalid_argument("index_stride {} is invalid: expected at least 1", options.index_stride);
+Status validate(const TimeSeriesOptions& options) {
+  if (auto ok = validate(options.log); !ok) return ok;
+  if (options.index_stride < 1 || options.index_stride > (1u << 20)) {
+    return invalid_argument("index_stride {} is invalid: expected 1..{}", options.index_stride,
+                            1u << 20);
   }
+  if (options.timestamp_order != TimestampOrder::Strict &&
+      options.timestamp_order != TimestampOrder::Permissive) {
+    return invalid_argument("timestamp_order {} is invalid: expected strict (0) or permissive (1)",
+                            static_cast<unsigned>(options.timestamp_order));
+  }
+  return {};
+}
+
+Result<TimeSeriesWriter> TimeSeriesWriter::open(std::string dir, TimeSeriesOptions options) {
+  if (auto ok = validate(options); !ok) return std::move(ok).error();
   auto log = SegmentWriter::open(std::move(dir), options.log);
   if (!log) return std::move(log).error();
   TimeSeriesWriter writer(std::move(*log), std::move(options));

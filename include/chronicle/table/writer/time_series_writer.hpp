@@ -32,6 +32,11 @@ struct TimeSeriesOptions {
   TimestampOrder timestamp_order = TimestampOrder::Strict;
 };
 
+// InvalidArgument naming the field, its value and the accepted range: the
+// log's options (validate(LogOptions)), index_stride 1..2^20 and a known
+// timestamp_order, the same ranges as TableConfig::validate().
+Status validate(const TimeSeriesOptions& options);
+
 class TimeSeriesWriter {
  public:
   // Opens (creating if needed) the log in `dir`, recovers it, rebuilds the
