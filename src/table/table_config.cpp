@@ -1,8 +1,8 @@
 #include <chronicle/table/table_config.hpp>
 
 #include <chronicle/core/errors.hpp>
-#include <chronicle/segment/log_options.hpp>
 #include <chronicle/compression/seekable_writer.hpp>
+#include <chronicle/table/writer/time_series_writer.hpp>
 
 namespace chronicle {
 
@@ -11,18 +11,13 @@ std::string_view timestamp_order_name(TimestampOrder order) noexcept {
 }
 
 Status TableConfig::validate() const {
-  LogOptions log;
-  log.segment_size = segment_size;
-  log.file_mode = file_mode;
-  log.dir_mode = dir_mode;
-  if (auto ok = chronicle::validate(log); !ok) return ok;
-  if (index_stride < 1 || index_stride > (1u << 20)) {
-    return invalid_argument("index_stride {} is invalid: expected 1..{}", index_stride, 1u << 20);
-  }
-  if (timestamp_order != TimestampOrder::Strict && timestamp_order != TimestampOrder::Permissive) {
-    return invalid_argument("timestamp_order {} is invalid: expected strict (0) or permissive (1)",
-                            static_cast<unsigned>(timestamp_order));
-  }
+  TimeSeriesOptions writer;
+  writer.log.segment_size = segment_size;
+  writer.log.file_mode = file_mode;
+  writer.log.dir_mode = dir_mode;
+  writer.index_stride = index_stride;
+  writer.timestamp_order = timestamp_order;
+  if (auto ok = chronicle::validate(writer); !ok) return ok;
   SeekableOptions seekable;
   seekable.codec.level = compression_level;
   seekable.block_size = compression_block_size;
