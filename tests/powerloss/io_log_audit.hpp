@@ -157,7 +157,9 @@ inline bool temp_name(const std::string& path) {
 
 // The hot segment id of `path`, or -1.
 inline long long hot_segment_id(const std::string& path) {
-  const auto parsed = parse_segment_file_name(path.substr(path.find_last_of('/') + 1));
+  // parse_segment_file_name returns views into its argument: keep it alive.
+  const std::string name = path.substr(path.find_last_of('/') + 1);
+  const auto parsed = parse_segment_file_name(name);
   if (!parsed || parsed->suffix != kHotSuffix) return -1;
   return static_cast<long long>(parsed->id);
 }

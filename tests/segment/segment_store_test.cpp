@@ -34,6 +34,18 @@ class SegmentStoreTest : public TempDirTest {
   }
 };
 
+TEST(SegmentNamingTest, ParsedSuffixIsTheKnownConstantNotAViewIntoTheArgument) {
+  for (std::string_view suffix : {kHotSuffix, kColdSuffix, kPrepSuffix}) {
+    const auto parsed = parse_segment_file_name(std::string("000000042") + std::string(suffix));
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(parsed->id, 42u);
+    // A temporary argument is gone by now: the suffix must not point into it.
+    EXPECT_EQ(parsed->suffix.data(), suffix.data());
+  }
+  EXPECT_FALSE(parse_segment_file_name("000000042.q.zs"));
+  EXPECT_FALSE(parse_segment_file_name("000000042"));
+}
+
 TEST_F(SegmentStoreTest, ListsSegmentsByIdWithTheirFormsAndIgnoresOtherNames) {
   for (const char* name : {"000000002.q", "000000000.q.zst", "000000001.q", "000000001.q.zst",
                            "000000003.q.prep", ".lock", "000000004.q.tmp", "00000005.q", "x.q"}) {

@@ -35,7 +35,9 @@ inline std::string segment_path(std::string_view dir, std::uint64_t id,
 
 struct ParsedSegmentName {
   std::uint64_t id;
-  std::string_view suffix;  // ".q", ".q.zst" or ".q.prep"
+  // kHotSuffix, kColdSuffix or kPrepSuffix itself (never a view into the
+  // parsed name, so it outlives a temporary argument).
+  std::string_view suffix;
 };
 
 // Parses "NNNNNNNNN<suffix>" with at least 9 digits and one of the known
@@ -45,8 +47,11 @@ inline std::optional<ParsedSegmentName> parse_segment_file_name(std::string_view
   std::size_t digits = 0;
   while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
   if (digits < 9 || digits > 12) return std::nullopt;
-  const std::string_view suffix = name.substr(digits);
-  if (suffix != kHotSuffix && suffix != kColdSuffix && suffix != kPrepSuffix) return std::nullopt;
+  std::string_view suffix;
+  for (std::string_view known : {kHotSuffix, kColdSuffix, kPrepSuffix}) {
+    if (name.substr(digits) == known) suffix = known;
+  }
+  if (suffix.empty()) return std::nullopt;
   std::uint64_t id = 0;
   for (std::size_t i = 0; i < digits; ++i) id = id * 10 + static_cast<std::uint64_t>(name[i] - '0');
   if (id > kMaxSegmentId) return std::nullopt;
