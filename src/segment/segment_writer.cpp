@@ -350,6 +350,11 @@ Status SegmentWriter::sync() {
 }
 
 Status SegmentWriter::close() {
+  PendingSync left_to_write_back;
+  return close(left_to_write_back);
+}
+
+Status SegmentWriter::close(PendingSync& unsynced) {
   if (!state_ || state_->closed) return {};
   detail::WriterState& s = *state_;
   s.closed = true;
@@ -360,12 +365,17 @@ Status SegmentWriter::close() {
     (void)s.preparer.release();
   } else {
     abort_claim();
+    bool live_synced = false;
     // An empty live segment is left unsealed: the next writer continues in
     // it instead of starting yet another segment.
     if (next_seq_ != segment_base_seq_) {
       seal_live(base_, write_off_, next_seq_ - segment_base_seq_, min_ts_, max_ts_, true);
-      if (s.options.sync_on_seal) result = s.fs->fdatasync(s.live.fd.get(), s.live.path);
+      if (s.options.sync_on_seal) {
+        result = s.fs->fdatasync(s.live.fd.get(), s.live.path);
+        live_synced = static_cast<bool>(result);
+      }
     }
+    hand_over_unsynced(unsynced, live_synced);
     // Tells callers that write files beside the log after close (the table
     // writer's index) that the directory is no longer ours.
     if (result) result = s.lock.check_in_place(s.dir);
@@ -378,6 +388,23 @@ Status SegmentWriter::close() {
   base_ = nullptr;
   limit_ = 0;
   return result;
+}
+
+void SegmentWriter::hand_over_unsynced(PendingSync& out, bool live_synced) {
+  detail::WriterState& s = *state_;
+  FileSystem& fs = *s.fs;
+  if (s.sync_error) out.add_error(s.sync_error);
+  if (Error e = s.preparer->take_sync_error()) out.add_error(std::move(e));
+  for (std::uint64_t id = s.inherited_from; id < s.inherited_to; ++id) {
+    out.add_file(fs, UniqueFd(), segment_path(s.dir, id));
+  }
+  for (auto& u : s.unsynced) out.add_file(fs, std::move(u.fd), std::move(u.path));
+  s.unsynced.clear();
+  if (!live_synced && write_off_ > s.synced_offset) {
+    out.add_file(fs, std::move(s.live.fd), s.live.path);
+  }
+  if (s.dir_dirty) out.add_dir(fs, s.dir);
+  if (!s.unsynced_parent.empty()) out.add_dir(fs, s.unsynced_parent);
 }
 
 }  // namespace chronicle

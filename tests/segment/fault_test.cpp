@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 
 #include <filesystem>
 #include <functional>
@@ -20,6 +21,7 @@
 #include "support/log_builder.hpp"
 #include "support/process_resources.hpp"
 #include "support/status_matchers.hpp"
+#include "support/sync_log_fs.hpp"
 #include "support/temp_dir.hpp"
 
 namespace chronicle {
@@ -156,6 +158,74 @@ TEST_F(FaultTest, FailedSyncPoisonsEveryLaterSync) {
   ASSERT_OK(w.close());
   ASSERT_OK_AND_ASSIGN(auto reopened, SegmentWriter::open(dir(), options(FileSystem::system())));
   EXPECT_OK(reopened.sync());
+}
+
+TEST_F(FaultTest, CloseHandsOverWhatSyncStillOwesAndRunMakesItDurable) {
+  test::SyncLogFs fs;
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), options(fs)));
+  test::append_records(w, kSeed, 0, 4, 700);
+  ASSERT_OK(w.sync());
+  test::append_records(w, kSeed, 4, 200, 700);  // rolls through several segments
+  const std::uint64_t live = w.segment_id();
+  ASSERT_GT(live, 1u);
+  fs.forget();
+  PendingSync pending;
+  ASSERT_OK(w.close(pending));
+  EXPECT_TRUE(fs.synced().empty()) << "close() itself syncs nothing without sync_on_seal";
+  EXPECT_FALSE(pending.empty());
+  ASSERT_OK(pending.run());
+  // Every segment written since the last sync(), the live one included, and
+  // the directory that gained their names.
+  for (std::uint64_t id = 1; id <= live; ++id) {
+    EXPECT_TRUE(fs.synced_file(segment_path(dir(), id))) << id;
+  }
+  EXPECT_TRUE(fs.synced_dir(dir()));
+  EXPECT_TRUE(pending.empty());
+  fs.forget();
+  EXPECT_OK(pending.run());
+  EXPECT_TRUE(fs.synced().empty());
+}
+
+TEST_F(FaultTest, PendingSyncReportsTheClosedWritersFailedSyncAndItsOwnFailures) {
+  test::SyncLogFs fs;
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), options(fs)));
+    test::append_records(w, kSeed, 0, 3, 700);
+    fs.fail(FsOp::Msync, 1, EIO);
+    EXPECT_ERROR(w.sync(), Errc::Io);
+    fs.clear();
+    PendingSync pending;
+    ASSERT_OK(w.close(pending));
+    // The page cache may have lost what that sync failed to write.
+    EXPECT_ERROR(pending.run(), Errc::Io);
+  }
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), options(fs)));
+  test::append_records(w, kSeed, 3, 12, 700);
+  PendingSync pending;
+  ASSERT_OK(w.close(pending));
+  fs.fail(FsOp::Fsync, 1, EIO);
+  auto failed = pending.run();
+  EXPECT_ERROR(failed, Errc::Io);
+  EXPECT_NE(failed.error().message().find(dir()), std::string::npos) << failed.error().message();
+  // The files after the failed one were still synced.
+  EXPECT_TRUE(fs.synced_dir(dir()));
+}
+
+TEST_F(FaultTest, PendingSyncHoldsAtMostItsDescriptorLimitAndStillSyncsEveryFile) {
+  test::SyncLogFs fs;
+  const std::string file = tmp_.sub("f");
+  test::write_file(file, {'x'});
+  const int before = test::open_fd_count();
+  PendingSync pending;
+  const std::size_t n = PendingSync::kMaxDescriptors + 10;
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_OK_AND_ASSIGN(auto fd, fs.open(file, O_RDONLY));
+    pending.add_file(fs, std::move(fd), file);
+  }
+  EXPECT_EQ(test::open_fd_count() - before, static_cast<int>(PendingSync::kMaxDescriptors));
+  ASSERT_OK(pending.run());
+  EXPECT_EQ(fs.count(FsOp::Fsync), static_cast<int>(n));  // the rest reopened by path
+  EXPECT_EQ(test::open_fd_count(), before);
 }
 
 TEST_F(FaultTest, BackgroundPreparationFailureIsRetriedByTheRoll) {

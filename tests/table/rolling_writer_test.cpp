@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "support/status_matchers.hpp"
+#include "support/sync_log_fs.hpp"
 #include "support/temp_dir.hpp"
 
 namespace chronicle {
@@ -27,6 +28,14 @@ class RollingWriterTest : public TempDirTest {
     EXPECT_OK(t);
     return *t;
   }
+  // A daily table whose file-system calls go through `fs`.
+  Result<Table> make_on(FileSystem& fs) {
+    auto scheme = PartitionScheme::create({{"venue", KeyType::String, 0}, {"t", KeyType::Date, 0}});
+    if (!scheme) return std::move(scheme).error();
+    TableConfig c;
+    c.segment_size = 64 * 1024;
+    return Table::create(tmp_.sub("t"), *scheme, c, fs);
+  }
   PartitionValues base(const Table& t, PartitionValue unit_value) {
     return PartitionValues::create(t.scheme(), {{"venue", "XNAS"}, {"t", unit_value}}).value();
   }
@@ -37,6 +46,45 @@ class RollingWriterTest : public TempDirTest {
     return out;
   }
 };
+
+TEST_F(RollingWriterTest, SyncCoversThePartitionsItMovedAwayFrom) {
+  test::SyncLogFs fs;
+  ASSERT_OK_AND_ASSIGN(auto t, make_on(fs));
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  const std::string day0 = t.root() + "/venue=XNAS/t=2026-01-29";
+  const std::string day1 = t.root() + "/venue=XNAS/t=2026-01-30";
+  ASSERT_OK(w.append(1, kDay0, {}));
+  ASSERT_OK(w.append(1, kDay0 + kDayNs, {}));  // moves to the next day
+  EXPECT_FALSE(fs.synced_file(segment_path(day0, 0))) << "moving on does not sync by itself";
+  ASSERT_OK(w.sync());
+  EXPECT_TRUE(fs.synced_file(segment_path(day0, 0)));
+  EXPECT_TRUE(fs.synced_dir(day0));
+  EXPECT_TRUE(fs.synced_dir(day1));
+
+  // finish() leaves the last partition to the next sync() as well.
+  ASSERT_OK(w.append(1, kDay0 + 2 * kDayNs, {}));
+  ASSERT_OK(w.finish());
+  fs.forget();
+  ASSERT_OK(w.sync());
+  EXPECT_TRUE(fs.synced_file(segment_path(t.root() + "/venue=XNAS/t=2026-01-31", 0)));
+}
+
+TEST_F(RollingWriterTest, AFailedSyncOfALeftPartitionFailsEveryLaterSync) {
+  test::SyncLogFs fs;
+  ASSERT_OK_AND_ASSIGN(auto t, make_on(fs));
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  ASSERT_OK(w.append(1, kDay0, {}));
+  ASSERT_OK(w.append(1, kDay0 + kDayNs, {}));
+  fs.fail(FsOp::Fsync, 1, EIO);
+  auto failed = w.sync();
+  EXPECT_ERROR(failed, Errc::Io);
+  EXPECT_NE(failed.error().message().find("t=2026-01-29"), std::string::npos)
+      << failed.error().message();
+  fs.clear();
+  EXPECT_ERROR(w.sync(), Errc::Io);
+  ASSERT_OK(w.append(1, kDay0 + kDayNs + 1, {}));
+  EXPECT_ERROR(w.sync(), Errc::Io);
+}
 
 TEST_F(RollingWriterTest, DateRollerSplitsRecordsByUtcDay) {
   Table t = make(KeyType::Date);

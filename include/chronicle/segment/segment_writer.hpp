@@ -36,6 +36,7 @@
 #include <chronicle/core/error.hpp>
 #include <chronicle/core/record_format.hpp>
 #include <chronicle/segment/log_options.hpp>
+#include <chronicle/segment/pending_sync.hpp>
 #include <chronicle/segment/recovery_report.hpp>
 
 namespace chronicle {
@@ -96,7 +97,12 @@ class SegmentWriter {
   // sync_on_seal), releases the lock. The next writer on this log starts a
   // new segment. Idempotent; appends afterwards fail with Closed. Io if the
   // directory was removed or replaced (the segment is sealed all the same).
+  // What no sync() covered is left to the kernel's write-back.
   Status close();
+  // The same, and hands over to `unsynced` what a sync() would still have
+  // had to do (segment files, directories, a failure met by an earlier sync),
+  // so that its run() makes every record appended before close durable.
+  Status close(PendingSync& unsynced);
 
   // Sequence number the next append will get.
   std::uint64_t next_seq() const noexcept { return next_seq_; }
@@ -127,6 +133,8 @@ class SegmentWriter {
   Status roll() noexcept;
   // Switches the hot fields to the state's live segment.
   void enter_live_segment(std::uint64_t write_offset) noexcept;
+  // Moves what sync() would still do into `out` (close(PendingSync&)).
+  void hand_over_unsynced(PendingSync& out, bool live_synced);
 
   // Hot fields, read on every append.
   std::byte* base_ = nullptr;      // mapping of the live segment

@@ -38,7 +38,7 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
       // finished, so a failure to open it leaves the current one writable.
       CHRONICLE_CRASH_POINT("partition.after_open_next");
       from = current_->values();
-      if (auto st = current_->finish(); !st) return std::move(st).error();
+      if (auto st = current_->finish(unsynced_); !st) return std::move(st).error();
       CHRONICLE_CRASH_POINT("partition.after_finish_previous");
       ++stats_.rolls;
     }
@@ -53,11 +53,17 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
 }
 
 Status RollingWriter::flush() { return current_ ? current_->flush() : Status(); }
-Status RollingWriter::sync() { return current_ ? current_->sync() : Status(); }
+Status RollingWriter::sync() {
+  if (sync_error_) return sync_error_;
+  Status st = unsynced_.run();
+  if (st && current_) st = current_->sync();
+  if (!st) sync_error_ = st.error();
+  return st;
+}
 
 Status RollingWriter::finish() {
   if (!current_) return {};
-  Status st = current_->finish();
+  Status st = current_->finish(unsynced_);
   current_.reset();
   return st;
 }

@@ -168,11 +168,16 @@ Status TimeSeriesWriter::finish_segment_index(std::uint64_t segment_id) {
 }
 
 Status TimeSeriesWriter::close() {
+  PendingSync left_to_write_back;
+  return close(left_to_write_back);
+}
+
+Status TimeSeriesWriter::close(PendingSync& unsynced) {
   if (closed_) return {};
   closed_ = true;
   const bool had_records = live_.record_count > 0;
   const std::uint64_t id = log_.segment_id();
-  Status st = log_.close();
+  Status st = log_.close(unsynced);
   if (st && had_records) st = finish_segment_index(id);
   return st;
 }

@@ -30,6 +30,9 @@ class PartitionWriter {
   // Seals the last segment and writes its index; appends afterwards fail with
   // Closed. A later writer on the same partition continues its sequence.
   Status finish() { return writer_.close(); }
+  // The same, handing over what a sync() would still have had to do:
+  // `unsynced.run()` makes every record appended before finish durable.
+  Status finish(PendingSync& unsynced) { return writer_.close(unsynced); }
 
   const PartitionValues& values() const noexcept { return values_; }
   // Relative to the table root, escaped.

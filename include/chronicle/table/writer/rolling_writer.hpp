@@ -56,8 +56,13 @@ class RollingWriter {
   }
 
   Status flush();
+  // Returns once every record appended before the call is durable, in the
+  // current partition and in those it moved away from since the last sync().
+  // After a failure every later sync() fails too (as SegmentWriter::sync()).
   Status sync();
-  // Finishes the current partition. Appends afterwards start a partition again.
+  // Finishes the current partition. Appends afterwards start a partition
+  // again. Like moving to another partition, it does not sync: a later
+  // sync() covers the finished partitions' records.
   Status finish();
 
   const Stats& stats() const noexcept { return stats_; }
@@ -74,6 +79,9 @@ class RollingWriter {
   PartitionValues base_;
   RollCallback on_roll_;
   std::optional<PartitionWriter> current_;
+  // What the partitions finished since the last sync() still owe to it.
+  PendingSync unsynced_;
+  Error sync_error_;  // sticky: the first failure of sync()
   RollTarget target_;
   std::set<PartitionValues> written_;
   Stats stats_;

@@ -59,6 +59,9 @@ class TimeSeriesWriter {
   // Seals the live segment (if it holds records) and writes its index.
   // Idempotent.
   Status close();
+  // The same, handing over what a sync() would still have had to do
+  // (SegmentWriter::close(PendingSync&)).
+  Status close(PendingSync& unsynced);
 
   std::uint64_t next_seq() const noexcept { return log_.next_seq(); }
   // Timestamp of the last record in the log, if any.
