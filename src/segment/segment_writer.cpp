@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include <chronicle/core/detail/trailing_slashes.hpp>
 #include <chronicle/core/errors.hpp>
 #include <chronicle/core/segment_header.hpp>
 #include <chronicle/segment/segment_naming.hpp>
@@ -80,7 +81,7 @@ std::uint64_t SegmentWriter::rolls() const noexcept { return state_->rolls; }
 Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
   if (auto ok = validate(options); !ok) return std::move(ok).error();
   if (dir.empty()) return invalid_argument("log directory path is empty");
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  dir = detail::without_trailing_slashes(std::move(dir));
   auto state = std::make_unique<detail::WriterState>();
   state->fs = options.fs ? options.fs : &FileSystem::system();
   state->clock = options.clock ? options.clock : &Clock::system();

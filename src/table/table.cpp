@@ -7,6 +7,7 @@
 
 #include <chronicle/compression/unified_segment_reader.hpp>
 #include <chronicle/core/clock.hpp>
+#include <chronicle/core/detail/trailing_slashes.hpp>
 #include <chronicle/core/errors.hpp>
 #include <chronicle/table/partition/partition_path.hpp>
 
@@ -16,16 +17,9 @@
 
 namespace chronicle {
 
-namespace {
-std::string trim_slashes(std::string root) {
-  while (root.size() > 1 && root.back() == '/') root.pop_back();
-  return root;
-}
-}  // namespace
-
 Result<Table> Table::create(std::string root, PartitionScheme scheme, TableConfig config,
                             FileSystem& fs) {
-  root = trim_slashes(std::move(root));
+  root = detail::without_trailing_slashes(std::move(root));
   if (root.empty()) return invalid_argument("table root path is empty");
   if (scheme.size() == 0) return invalid_argument("a table needs a scheme with at least one key");
   if (auto ok = config.validate(); !ok) return std::move(ok).error();
@@ -59,7 +53,7 @@ Result<Table> Table::create(std::string root, PartitionScheme scheme, TableConfi
 }
 
 Result<Table> Table::open(std::string root, FileSystem& fs) {
-  root = trim_slashes(std::move(root));
+  root = detail::without_trailing_slashes(std::move(root));
   if (root.empty()) return invalid_argument("table root path is empty");
   auto meta = detail::read_table_metadata(fs, root);
   if (!meta) return std::move(meta).error();

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <chronicle/core/detail/trailing_slashes.hpp>
 #include <chronicle/core/errors.hpp>
 #include <chronicle/lifecycle/storage_lifecycle_manager.hpp>
 #include <chronicle/segment/segment_naming.hpp>
@@ -24,7 +25,7 @@ int run_decompress(const DecompressOptions& options) {
     print_error(manager.error());
     return kExitDataError;
   }
-  const std::string partition = trim_partition_path(options.partition);
+  const std::string partition = detail::without_trailing_slashes(options.partition);
   if (auto values = parse_partition_path(manager->table().scheme(), partition); !values) {
     print_error(fmt::format("--partition '{}' is not a partition path of this table: {}",
                             escape_bytes(partition), values.error().message()));

@@ -51,10 +51,6 @@ std::unique_ptr<ProgressMonitor> start_progress(const LifecycleConfig& config,
 
 }  // namespace
 
-std::string trim_partition_path(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  return path;
-}
 
 int run_lifecycle_job(const LifecycleFlags& flags, const std::optional<std::string>& partition) {
   auto config = lifecycle_config(flags);

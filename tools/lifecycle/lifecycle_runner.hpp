@@ -18,7 +18,4 @@ namespace chronicle::cli {
 // partition path of the table's scheme.
 int run_lifecycle_job(const LifecycleFlags& flags, const std::optional<std::string>& partition);
 
-// A partition path as given on the command line, without trailing slashes.
-std::string trim_partition_path(std::string path);
-
 }  // namespace chronicle::cli

@@ -106,6 +106,14 @@ inline CursorStep SegmentCursor::decode(const std::byte* p, std::uint32_t commit
   out.payload = {p + kRecordHeaderSize, len};
   offset_ += size;
   ++next_seq_;
+  // A merge over many partitions comes back to this cursor only after
+  // reading each of the others, by when the hardware prefetcher, which
+  // follows a few streams only, has lost this one: fetch the next record's
+  // first two cache lines now. Costs nothing measurable in a sequential read.
+  if (window_.end - offset_ >= 128) {
+    __builtin_prefetch(p + size);
+    __builtin_prefetch(p + size + 64);
+  }
   return CursorStep::Record;
 }
 

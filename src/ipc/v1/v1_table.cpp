@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <chronicle/core/detail/trailing_slashes.hpp>
 #include <chronicle/core/errors.hpp>
 #include <chronicle/core/file_system.hpp>
 
@@ -16,11 +17,6 @@ namespace chronicle::ipc::v1 {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string trim_slashes(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  return path;
-}
 
 struct Walk {
   const PartitionScheme& scheme;
@@ -77,7 +73,7 @@ struct Walk {
 }  // namespace
 
 Result<V1Table> V1Table::open(std::string root) {
-  root = trim_slashes(std::move(root));
+  root = detail::without_trailing_slashes(std::move(root));
   if (root.empty()) return invalid_argument("v1 table root path is empty");
   const std::string path = root + "/" + std::string(kV1MetadataPath);
   FileSystem& fsys = FileSystem::system();
