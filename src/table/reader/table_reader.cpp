@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 
-#include <chronicle/core/record_format.hpp>
-
 namespace chronicle {
 
 TableReader::TableReader(std::vector<PartitionInfo> partitions,
@@ -41,12 +39,9 @@ void TableReader::advance(std::size_t i, bool push_head) noexcept {
       continue;
     }
     if (range_.from_ns && ts < *range_.from_ns) continue;  // only in unordered partitions
+    // The cursor has already asked for the partition's next record
+    // (SegmentCursor::decode), which a merge needs only after the others'.
     state_[i] = State::Head;
-    // A merge comes back to this partition only after the heads of the
-    // others: by then its next record would be out of the cache, so ask for
-    // it now (the hardware prefetcher does not follow dozens of streams).
-    const auto record = reinterpret_cast<std::uintptr_t>(heads_[i].payload.data()) - kRecordHeaderSize;
-    __builtin_prefetch(reinterpret_cast<const void*>(record + record_size(heads_[i].payload.size())));
     if (push_head) push(i);
     return;
   }
