@@ -380,6 +380,10 @@ Status SegmentWriter::close(PendingSync& unsynced) {
     // Tells callers that write files beside the log after close (the table
     // writer's index) that the directory is no longer ours.
     if (result) result = s.lock.check_in_place(s.dir);
+    // A failed fdatasync is reported once per file, and records of a
+    // removed directory cannot be made durable: a later run() must not
+    // succeed over either.
+    if (!result) unsynced.add_error(result.error());
   }
   s.preparer.reset();
   s.live.map.reset();
@@ -402,7 +406,7 @@ void SegmentWriter::hand_over_unsynced(PendingSync& out, bool live_synced) {
   for (auto& u : s.unsynced) out.add_file(fs, std::move(u.fd), std::move(u.path));
   s.unsynced.clear();
   if (!live_synced && write_off_ > s.synced_offset) {
-    out.add_file(fs, std::move(s.live.fd), s.live.path);
+    out.add_file(fs, std::move(s.live.fd), s.live.path, write_off_);
   }
   if (s.dir_dirty) out.add_dir(fs, s.dir);
   if (!s.unsynced_parent.empty()) out.add_dir(fs, s.unsynced_parent);

@@ -12,9 +12,11 @@
 #include <dirent.h>
 #include <fcntl.h>
 
+#include <cstring>
 #include <filesystem>
 #include <functional>
 
+#include "support/child_process.hpp"
 #include "support/fault_fs.hpp"
 #include "support/fault_sweep.hpp"
 #include "support/files.hpp"
@@ -224,8 +226,59 @@ TEST_F(FaultTest, PendingSyncHoldsAtMostItsDescriptorLimitAndStillSyncsEveryFile
   }
   EXPECT_EQ(test::open_fd_count() - before, static_cast<int>(PendingSync::kMaxDescriptors));
   ASSERT_OK(pending.run());
-  EXPECT_EQ(fs.count(FsOp::Fsync), static_cast<int>(n));  // the rest reopened by path
+  EXPECT_EQ(fs.count(FsOp::Fsync), static_cast<int>(n));  // the rest synced as they came
   EXPECT_EQ(test::open_fd_count(), before);
+}
+
+TEST_F(FaultTest, ClosingStampsTheSyncedWatermarkOnceRunHasSyncedTheData) {
+  test::SyncLogFs fs;
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), options(fs)));
+  test::append_records(w, kSeed, 0, 3, 300);
+  const std::uint64_t live = w.segment_id();
+  PendingSync pending;
+  ASSERT_OK(w.close(pending));
+  auto watermark = [&] {
+    std::uint64_t v = 0;
+    const auto bytes = test::read_file(segment_path(dir(), live));
+    std::memcpy(&v, bytes.data() + kSyncedOffsetField, sizeof v);
+    return v;
+  };
+  EXPECT_EQ(watermark(), 0u) << "no watermark before the data is synced";
+  ASSERT_OK(pending.run());
+  const auto bytes = test::read_file(segment_path(dir(), live));
+  const std::uint64_t end =
+      read_segment_header(reinterpret_cast<const std::byte*>(bytes.data())).end_of_data;
+  EXPECT_EQ(watermark(), end);
+}
+
+TEST_F(FaultTest, AFailedSyncOnSealIsReportedByRunEvenIfTheRetrySucceeds) {
+  test::SyncLogFs fs;
+  LogOptions o = options(fs);
+  o.sync_on_seal = true;
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), o));
+  test::append_records(w, kSeed, 0, 3, 300);
+  fs.fail(FsOp::Fsync, 1, EIO);
+  PendingSync pending;
+  EXPECT_ERROR(w.close(pending), Errc::Io);
+  fs.clear();
+  // Linux reports a write-back error once per file: a second fdatasync
+  // succeeding proves nothing.
+  EXPECT_ERROR(pending.run(), Errc::Io);
+}
+
+TEST_F(FaultTest, PendingSyncDoesNothingInAForkedChild) {
+  test::SyncLogFs fs;
+  ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), options(fs)));
+  test::append_records(w, kSeed, 0, 3, 300);
+  PendingSync pending;
+  ASSERT_OK(w.close(pending));
+  fs.reset_counts();
+  test::expect_child_passed(test::run_in_child([&] {
+    EXPECT_ERROR(pending.run(), Errc::Closed);
+    EXPECT_EQ(fs.count(FsOp::Fsync), 0);
+  }));
+  ASSERT_OK(pending.run());
+  EXPECT_GT(fs.count(FsOp::Fsync), 0);
 }
 
 TEST_F(FaultTest, BackgroundPreparationFailureIsRetriedByTheRoll) {

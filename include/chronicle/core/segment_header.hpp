@@ -169,9 +169,13 @@ inline void write_seal_block(std::byte* segment, std::uint64_t end_of_data,
   detail::store_u64_release(segment + 88, words[11]);
 }
 
+// Byte offset of the header's synced_offset field (docs/FORMAT.md).
+inline constexpr std::size_t kSyncedOffsetField = 96;
+
 // Records that bytes below `offset` are on stable storage.
 inline void store_synced_offset(std::byte* segment, std::uint64_t offset) noexcept {
-  __atomic_store_n(reinterpret_cast<std::uint64_t*>(segment + 96), offset, __ATOMIC_RELAXED);
+  __atomic_store_n(reinterpret_cast<std::uint64_t*>(segment + kSyncedOffsetField), offset,
+                   __ATOMIC_RELAXED);
 }
 
 }  // namespace chronicle

@@ -7,6 +7,7 @@
 //
 // Thread safety: one thread at a time.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,10 +27,14 @@ class PendingSync {
 
   // A file to fdatasync. Without a descriptor (`fd` invalid) it is opened by
   // `path` when run; if it is gone by then it was compressed or deleted,
-  // whose own steps synced or removed it, and it is skipped. Beyond
-  // kMaxDescriptors held files later ones keep only their path, so a caller
-  // that never syncs does not collect descriptors without bound.
-  void add_file(FileSystem& fs, UniqueFd fd, std::string path);
+  // whose own steps synced or removed it, and it is skipped. A non-zero
+  // `synced_watermark` is then written to the segment header's synced
+  // offset and synced too, after the data (as SegmentWriter::sync() stamps
+  // its live segment), so recovery knows the log was synced up to there.
+  // Beyond kMaxDescriptors held files a file is synced right here instead
+  // of held, so a caller that never syncs does not collect descriptors
+  // without bound; a failure is kept for run().
+  void add_file(FileSystem& fs, UniqueFd fd, std::string path, std::uint64_t synced_watermark = 0);
   // A directory whose new or removed names must be made durable.
   void add_dir(FileSystem& fs, std::string path);
   // A failure the closed writer's own syncs had met: run() reports it.
@@ -40,7 +45,8 @@ class PendingSync {
   // fdatasyncs the files, then fsyncs the directories, and forgets them all.
   // Returns the first failure (a recorded one first); the work after a
   // failure is still done, so that one bad file does not leave the others
-  // unsynced.
+  // unsynced. In a forked child it does nothing and returns Closed: a sync
+  // there would consume the parent's pending write-back errors.
   Status run();
 
   static constexpr std::size_t kMaxDescriptors = 64;
@@ -50,7 +56,9 @@ class PendingSync {
     FileSystem* fs;
     UniqueFd fd;
     std::string path;
+    std::uint64_t synced_watermark;
   };
+  static Status sync_file(File& f);
   struct Dir {
     FileSystem* fs;
     std::string path;
@@ -59,6 +67,7 @@ class PendingSync {
   std::vector<Dir> dirs_;
   std::size_t descriptors_ = 0;
   Error error_;
+  std::uint64_t fork_gen_ = 0;  // of the process that added the work
 };
 
 }  // namespace chronicle
