@@ -49,15 +49,6 @@ void PendingSync::add_error(Error error) {
   if (!error_) error_ = std::move(error);
 }
 
-void PendingSync::append(PendingSync&& other) {
-  for (File& f : other.files_) {
-    add_file(*f.fs, std::move(f.fd), std::move(f.path), f.synced_watermark);
-  }
-  for (Dir& d : other.dirs_) add_dir(*d.fs, std::move(d.path));
-  if (other.error_) add_error(std::move(other.error_));
-  other = PendingSync();
-}
-
 Status PendingSync::run() {
   if (!empty() && fork_gen_ != detail::fork_generation()) {
     return Error(Errc::Closed,

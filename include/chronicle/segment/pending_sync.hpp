@@ -39,8 +39,6 @@ class PendingSync {
   void add_dir(FileSystem& fs, std::string path);
   // A failure the closed writer's own syncs had met: run() reports it.
   void add_error(Error error);
-  // Takes over everything `other` owes.
-  void append(PendingSync&& other);
 
   // fdatasyncs the files, then fsyncs the directories, and forgets them all.
   // Returns the first failure (a recorded one first); the work after a
