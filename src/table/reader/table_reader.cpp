@@ -1,6 +1,6 @@
 #include <chronicle/table/reader/table_reader.hpp>
 
-#include <algorithm>
+#include <utility>
 #include <cstdint>
 
 namespace chronicle {
@@ -11,12 +11,14 @@ TableReader::TableReader(std::vector<PartitionInfo> partitions,
     : partitions_(std::move(partitions)), readers_(std::move(readers)), range_(range),
       strategy_(strategy), order_(order), heads_(readers_.size()),
       state_(readers_.size(), State::Idle) {
-  if (strategy_ == MergeStrategy::TimestampOrder) {
-    for (std::size_t i = 0; i < readers_.size() && status_; ++i) advance(i, /*push_head=*/true);
+  if (strategy_ == MergeStrategy::TimestampOrder && !readers_.empty()) {
+    for (std::size_t i = 0; i < readers_.size() && status_; ++i) advance(i);
+    tree_.resize(readers_.size());
+    tree_[0] = build(1);
   }
 }
 
-void TableReader::advance(std::size_t i, bool push_head) noexcept {
+void TableReader::advance(std::size_t i) noexcept {
   for (;;) {
     const Step step = readers_[i].next(heads_[i]);
     if (step == Step::Failed) {
@@ -42,50 +44,50 @@ void TableReader::advance(std::size_t i, bool push_head) noexcept {
     // The cursor has already asked for the partition's next record
     // (SegmentCursor::decode), which a merge needs only after the others'.
     state_[i] = State::Head;
-    if (push_head) push(i);
     return;
   }
 }
 
-// The heap keeps the smallest (timestamp, partition) on top. A partition is
-// in the heap at most once, so no two entries are equal.
-bool TableReader::HeapEntry::after(const HeapEntry& other) const noexcept {
-  return ts != other.ts ? ts > other.ts : partition > other.partition;
+// Integer operators throughout: GCC turns a comparison of bools joined by ||
+// (or by | on bools) into a branch, and the outcome here is as random as the
+// data.
+std::uint64_t TableReader::MergeKey::before_mask(const MergeKey& other) const noexcept {
+  const std::uint64_t before =
+      std::uint64_t{ts < other.ts} |
+      (std::uint64_t{ts == other.ts} & std::uint64_t{partition < other.partition});
+  return 0 - before;
 }
 
-void TableReader::push(std::size_t i) {
-  heap_.push_back(HeapEntry{heads_[i].timestamp_ns, i});
-  std::push_heap(heap_.begin(), heap_.end(), [](const HeapEntry& a, const HeapEntry& b) { return a.after(b); });
+TableReader::MergeKey TableReader::key_of(std::size_t i) const noexcept {
+  if (state_[i] != State::Head) return kNoHead;
+  return MergeKey{heads_[i].timestamp_ns, i};
 }
 
-// Restores the heap after its top entry changed (one pass down instead of a
-// pop and a push).
-void TableReader::sift_down_top() noexcept {
-  const std::size_t n = heap_.size();
-  const HeapEntry moving = heap_[0];
-  std::size_t at = 0;
-  for (;;) {
-    std::size_t child = 2 * at + 1;
-    if (child >= n) break;
-    if (child + 1 < n && heap_[child].after(heap_[child + 1])) ++child;
-    if (!moving.after(heap_[child])) break;
-    heap_[at] = heap_[child];
-    at = child;
+TableReader::MergeKey TableReader::build(std::size_t n) noexcept {
+  const std::size_t k = readers_.size();
+  if (n >= k) return key_of(n - k);
+  MergeKey winner = build(2 * n), loser = build(2 * n + 1);
+  if (loser.before_mask(winner)) std::swap(winner, loser);
+  tree_[n] = loser;
+  return winner;
+}
+
+void TableReader::replay(std::size_t i) noexcept {
+  const std::size_t k = readers_.size();
+  MergeKey winner = key_of(i);
+  for (std::size_t n = (k + i) / 2; n > 0; n /= 2) {
+    // The stored loser and the climbing winner change places when the
+    // stored one comes first.
+    MergeKey& stored = tree_[n];
+    const std::uint64_t swap = stored.before_mask(winner);
+    const std::uint64_t ts_bits = (stored.ts ^ winner.ts) & swap;
+    const std::uint64_t partition_bits = (stored.partition ^ winner.partition) & swap;
+    stored.ts ^= ts_bits;
+    stored.partition ^= partition_bits;
+    winner.ts ^= ts_bits;
+    winner.partition ^= partition_bits;
   }
-  heap_[at] = moving;
-}
-
-// Partition `i` was on top and its record has been consumed: its next record
-// in range takes its place, or it leaves the heap.
-void TableReader::replace_top(std::size_t i) noexcept {
-  advance(i, /*push_head=*/false);
-  if (state_[i] == State::Head) {
-    heap_[0].ts = heads_[i].timestamp_ns;
-    sift_down_top();
-  } else {
-    std::pop_heap(heap_.begin(), heap_.end(), [](const HeapEntry& a, const HeapEntry& b) { return a.after(b); });
-    heap_.pop_back();
-  }
+  tree_[0] = winner;
 }
 
 Step TableReader::next(TableRecord& out) noexcept {
@@ -94,22 +96,27 @@ Step TableReader::next(TableRecord& out) noexcept {
 }
 
 Step TableReader::next_merged(TableRecord& out) noexcept {
-  // The caller is done with the record handed out last, the top of the heap:
-  // move its partition on.
+  if (tree_.empty()) return Step::NothingYet;
+  // The caller is done with the record handed out last, the winner's: move
+  // its partition on.
   if (consumed_) {
-    replace_top(*consumed_);
+    advance(*consumed_);
+    replay(*consumed_);
     consumed_.reset();
     if (!status_) return Step::Failed;
   }
-  if (heap_.empty()) {
-    // Everything in the heap is drained: poll the partitions that had nothing.
+  if (tree_[0].partition == kNoHead.partition) {
+    // Everything is drained: poll the partitions that had nothing.
+    bool any = false;
     for (std::size_t i = 0; i < readers_.size(); ++i) {
-      if (state_[i] == State::Idle) advance(i, /*push_head=*/true);
+      if (state_[i] == State::Idle) advance(i);
       if (!status_) return Step::Failed;
+      any |= state_[i] == State::Head;
     }
-    if (heap_.empty()) return Step::NothingYet;
+    if (!any) return Step::NothingYet;
+    tree_[0] = build(1);
   }
-  const std::size_t i = heap_[0].partition;
+  const auto i = static_cast<std::size_t>(tree_[0].partition);
   out.record = heads_[i];
   out.partition = i;
   consumed_ = i;
@@ -121,7 +128,7 @@ Step TableReader::next_sequential(TableRecord& out) noexcept {
     if (sequential_ >= readers_.size()) sequential_ = 0;
     if (readers_.empty()) return Step::NothingYet;
     const std::size_t i = sequential_;
-    if (state_[i] != State::Done) advance(i, /*push_head=*/false);
+    if (state_[i] != State::Done) advance(i);
     if (!status_) return Step::Failed;
     if (state_[i] == State::Head) {
       out.record = heads_[i];

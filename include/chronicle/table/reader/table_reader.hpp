@@ -56,17 +56,25 @@ class TableReader {
 
  private:
   enum class State : std::uint8_t { Head, Idle, Done };
-  struct HeapEntry {
-    std::uint64_t ts;  // of heads_[partition], kept here for cache-friendly compares
-    std::size_t partition;
-    bool after(const HeapEntry& other) const noexcept;  // later in the merge order
+  // TimestampOrder merges with a tournament tree of losers: one comparison
+  // per level, and no branch on its outcome, where a binary heap takes two
+  // mispredicted ones per level when the partitions interleave at random.
+  // Keys order by timestamp, then partition; no two partitions are equal,
+  // and kNoHead (drained, for now) comes after every head.
+  struct MergeKey {
+    std::uint64_t ts;
+    std::uint64_t partition;
+    // All ones when this key comes before `other`, else zero.
+    std::uint64_t before_mask(const MergeKey& other) const noexcept;
   };
-  // Reads partition i's next record in range into heads_[i], and pushes it
-  // onto the heap if `push_head`.
-  void advance(std::size_t i, bool push_head) noexcept;
-  void push(std::size_t i);
-  void sift_down_top() noexcept;
-  void replace_top(std::size_t i) noexcept;
+  static constexpr MergeKey kNoHead{UINT64_MAX, UINT64_MAX};
+  // Reads partition i's next record in range into heads_[i].
+  void advance(std::size_t i) noexcept;
+  MergeKey key_of(std::size_t i) const noexcept;
+  // Plays the whole tournament again; returns the winner of node n's subtree.
+  MergeKey build(std::size_t n) noexcept;
+  // Partition i, the last winner, has a new key: plays its way up again.
+  void replay(std::size_t i) noexcept;
   Step next_merged(TableRecord& out) noexcept;
   Step next_sequential(TableRecord& out) noexcept;
 
@@ -77,8 +85,11 @@ class TableReader {
   TimestampOrder order_;
   std::vector<RecordView> heads_;
   std::vector<State> state_;
-  std::vector<HeapEntry> heap_;  // TimestampOrder: the partitions with a head, a min-heap
-  std::optional<std::size_t> consumed_;  // whose head the caller holds (the heap's top)
+  // TimestampOrder: tree_[0] is the winner, tree_[n] for 0 < n < k the
+  // loser of the match at node n, whose children are 2n and 2n+1; partition
+  // i is leaf k + i.
+  std::vector<MergeKey> tree_;
+  std::optional<std::size_t> consumed_;  // whose head the caller holds (the winner)
   std::size_t sequential_ = 0;           // PartitionOrder: the partition being read
   Status status_;
 };
