@@ -11,6 +11,11 @@
 //      partition whose value of a named key lies above all those given;
 //   2  --policy (parse_policy): a policy it accepts is valid and, spelled
 //      again, parses to the same policy.
+// A first byte of 0xF0 or above picks instead the numbers (--level,
+// --workers, --count: parse_decimal_u64, parse_decimal_i64): accepted
+// exactly when the text is decimal digits (after one '-' for the signed
+// form) whose value fits, and then the value prints back as the text
+// without its leading zeros.
 // Every refusal is InvalidArgument (a usage error), never an exception.
 #include <chronicle/table/partition/partition_values.hpp>
 
@@ -23,6 +28,7 @@
 
 #include "format/time_format.hpp"
 #include "fuzz_check.hpp"
+#include "support/parse_number.hpp"
 #include "support/parse_policy.hpp"
 #include "support/parse_time.hpp"
 #include "support/where_clause.hpp"
@@ -168,11 +174,44 @@ void check_policy(std::string_view text) {
   CHRONICLE_FUZZ_CHECK(again.has_value() && *again == *policy);
 }
 
+// Whether the decimal digits `magnitude` (no leading zeros) are at most
+// `limit`, also decimal digits without leading zeros.
+bool at_most(std::string_view magnitude, std::string_view limit) {
+  return magnitude.size() != limit.size() ? magnitude.size() < limit.size() : magnitude <= limit;
+}
+
+void check_number(std::string_view text) {
+  const bool negative = text.starts_with('-');
+  const std::string_view digits = negative ? text.substr(1) : text;
+  const bool decimal =
+      !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos;
+  const auto u = cli::parse_decimal_u64(text);
+  const auto i = cli::parse_decimal_i64(text);
+  if (!decimal) {
+    CHRONICLE_FUZZ_CHECK(!u && !i);
+    return;
+  }
+  const std::size_t first = digits.find_first_not_of('0');
+  const std::string_view magnitude = first == std::string_view::npos ? "0" : digits.substr(first);
+  CHRONICLE_FUZZ_CHECK(u.has_value() == (!negative && at_most(magnitude, "18446744073709551615")));
+  CHRONICLE_FUZZ_CHECK(i.has_value() ==
+                       at_most(magnitude, negative ? "9223372036854775808" : "9223372036854775807"));
+  if (u) CHRONICLE_FUZZ_CHECK(std::to_string(*u) == magnitude);
+  if (i) {
+    const bool minus = negative && magnitude != "0";
+    CHRONICLE_FUZZ_CHECK(std::to_string(*i) == (minus ? "-" : "") + std::string(magnitude));
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
+  if (data[0] >= 0xF0) {
+    check_number(text);
+    return 0;
+  }
   switch (data[0] % 3) {
     case 0:
       check_time(text);

@@ -244,7 +244,8 @@ void partition_path() {
 }
 
 // Option values from docs/CLI.md and tests/tools; the first byte picks the
-// parser (0 time, 1 where clauses one per line, 2 policy).
+// parser (0 time, 1 where clauses one per line, 2 policy, 0xF0 and above
+// numbers).
 void cli_args() {
   const std::vector<std::pair<const char*, const char*>> times = {
       {"time-z", "2026-01-29T14:03:07Z"},
@@ -266,6 +267,17 @@ void cli_args() {
     std::replace(name.begin(), name.end(), ':', '-');
     write_text("cli_args", name, policy, 2);
   }
+  const std::vector<std::pair<const char*, const char*>> numbers = {
+      {"number-level", "3"},
+      {"number-negative-level", "-5"},
+      {"number-leading-zeros", "0010"},
+      {"number-u64-max", "18446744073709551615"},
+      {"number-i64-min", "-9223372036854775808"},
+      {"number-too-large", "18446744073709551616"},
+      {"number-sign-only", "-"},
+      {"number-plus", "+5"},
+  };
+  for (const auto& [name, text] : numbers) write_text("cli_args", name, text, 0xF0);
 }
 
 // --- v1 logs: a layout byte, then files each but the last after a u32 length.
