@@ -14,7 +14,7 @@ namespace chronicle::detail {
 
 Result<PreparedSegment> prepare_segment(FileSystem& fs, const std::string& dir, std::uint64_t id,
                                         const LogOptions& options, std::uint64_t created_ns,
-                                        bool prefault, const std::atomic<bool>* cancel) {
+                                        bool prefault) {
   PreparedSegment seg;
   seg.id = id;
   seg.path = fmt::format("{}/{:09}{}", dir, id, kPrepSuffix);
@@ -48,10 +48,42 @@ Result<PreparedSegment> prepare_segment(FileSystem& fs, const std::string& dir, 
   h.created_ns = created_ns;
   h.start_state = kSegmentNamedAhead;
   std::memcpy(seg.map.data(), &h, sizeof h);
-  if (prefault && !seg.map.prefault_for_write(cancel)) {
-    return fail(file_error(Errc::Closed, seg.path, "preparation cancelled: the writer is closing"));
-  }
+  if (prefault) (void)seg.map.prefault_for_write();
   return seg;
+}
+
+Result<std::optional<PreparedSegment>> adopt_spare(FileSystem& fs, PreparedSegment& spare,
+                                                   const std::string& dir, std::uint64_t id,
+                                                   const LogOptions& options,
+                                                   std::uint64_t created_ns) {
+  const auto not_adopted = [] { return std::optional<PreparedSegment>(); };
+  if (spare.map.size() != options.segment_size) return not_adopted();
+  const std::string path = fmt::format("{}/{:09}{}", dir, id, kPrepSuffix);
+  if (auto gone = fs.unlink(path); !gone && gone.error().code() != Errc::NotFound) {
+    return not_adopted();
+  }
+  const std::string from_dir = spare.path.substr(0, spare.path.find_last_of('/'));
+  if (!fs.rename_noreplace(spare.path, path)) return not_adopted();
+  PreparedSegment seg = std::move(spare);
+  seg.path = path;
+  // Both names durable before the header changes: no crash may leave the
+  // other log's directory with a file that says it is this log's segment.
+  Status synced = fs.sync_dir(dir);
+  if (synced) synced = fs.sync_dir(from_dir);
+  if (!synced) {
+    seg.map.reset();
+    seg.fd.reset();
+    (void)fs.unlink(seg.path);
+    return std::move(synced).error();
+  }
+  CHRONICLE_CRASH_POINT("partition.after_adopt_spare");
+  SegmentHeader h = read_segment_header(seg.map.data());
+  h.segment_id = id;
+  h.created_ns = created_ns;
+  std::memcpy(seg.map.data(), &h, sizeof h);
+  seg.id = id;
+  seg.named_ahead = false;
+  return std::optional<PreparedSegment>(std::move(seg));
 }
 
 Status name_ahead(FileSystem& fs, const std::string& dir, PreparedSegment& seg) {
@@ -156,6 +188,19 @@ Result<PreparedSegment> SegmentPreparer::take(std::uint64_t id) {
   return in_place(prepare_segment(fs_, dir_, id, options_, clock_.now_ns()));
 }
 
+std::optional<PreparedSegment> SegmentPreparer::take_spare() {
+  if (!thread_.joinable()) return std::nullopt;
+  std::unique_lock lock(mu_);
+  // Faulting in stops within a chunk; a requested segment is still created
+  // (allocating and naming take about a millisecond), so there is one to take.
+  cancel_ = true;
+  cv_.wait(lock, [&] { return !busy_ && !requested_; });
+  cancel_ = false;
+  std::optional<Result<PreparedSegment>> ready = std::exchange(ready_, std::nullopt);
+  if (!ready || !ready->has_value()) return std::nullopt;
+  return std::move(**ready);
+}
+
 void SegmentPreparer::retire_and_request(MmapFile map, UniqueFd fd, std::uint64_t next_id) {
   if (!thread_.joinable()) return;  // released right here by the destructors
   {
@@ -234,12 +279,15 @@ void SegmentPreparer::run() {
     busy_ = true;
     lock.unlock();
     auto prepared =
-        in_place(prepare_segment(fs_, dir_, id, options_, clock_.now_ns(), true, &cancel_));
+        in_place(prepare_segment(fs_, dir_, id, options_, clock_.now_ns(), false));
     // Named here, off the appending thread: a rename costs 50-100 us when
     // the kernel's caches are cold, as they are at a roll. If naming fails
     // the segment stays under its temporary name and the roll renames it,
     // reporting any error to the caller that rolled.
     if (prepared) (void)name_ahead(fs_, dir_, *prepared);
+    // Faulted in last, so that a cancel (take_spare(), or the writer
+    // closing) leaves a whole file, only partly faulted in.
+    if (prepared) (void)prepared->map.prefault_for_write(&cancel_);
     lock.lock();
     busy_ = false;
     ready_.emplace(std::move(prepared));

@@ -35,13 +35,11 @@ struct PreparedSegment {
 
 // Creates and prepares segment `id` in `dir`. A stale file of the same
 // temporary name (from a crash) is replaced. On failure nothing is left.
-// With `prefault` false the pages are left to fault later (or to
-// SegmentPreparer::populate); a true `cancel` stops the prefault and fails
-// the preparation with Errc::Closed.
+// With `prefault` false the pages are left to fault later (or to the
+// caller: SegmentPreparer faults them in after naming the file).
 Result<PreparedSegment> prepare_segment(FileSystem& fs, const std::string& dir, std::uint64_t id,
                                         const LogOptions& options, std::uint64_t created_ns,
-                                        bool prefault = true,
-                                        const std::atomic<bool>* cancel = nullptr);
+                                        bool prefault = true);
 
 // Gives a prepared segment its final name `NNNNNNNNN.q` (never replacing an
 // existing file) while its header still says "named ahead", so readers skip
@@ -53,6 +51,18 @@ Status name_ahead(FileSystem& fs, const std::string& dir, PreparedSegment& seg);
 // to its final name (never replacing an existing file).
 Status publish_segment(FileSystem& fs, const std::string& dir, PreparedSegment& seg,
                        std::uint64_t base_seq);
+
+// Makes `spare`, a segment prepared for another log and never started,
+// segment `id` of the log in `dir`: renames it there under the temporary
+// name (replacing a stale file of that name), syncs both directories, and
+// rewrites its id and creation time, ready for publish_segment(). Nullopt,
+// `spare` untouched and still where it was, if its size is not
+// `options.segment_size` or it cannot be renamed (across filesystems, say).
+// An error if the directories cannot be synced; `spare` is then deleted.
+Result<std::optional<PreparedSegment>> adopt_spare(FileSystem& fs, PreparedSegment& spare,
+                                                   const std::string& dir, std::uint64_t id,
+                                                   const LogOptions& options,
+                                                   std::uint64_t created_ns);
 
 class SegmentPreparer {
  public:
@@ -84,6 +94,11 @@ class SegmentPreparer {
   // Segment `id`, prepared: waits for the background work, or prepares it
   // now if it was not requested or the background attempt failed.
   Result<PreparedSegment> take(std::uint64_t id);
+  // The segment prepared ahead, for a writer that is about to close: stops
+  // its pre-faulting where it is (within one chunk) rather than waiting for
+  // it, but lets a requested one be created. Nullopt if none was requested
+  // or preparing it failed. The writer prepares another at its next roll.
+  std::optional<PreparedSegment> take_spare();
   // Hands over a sealed segment's mapping and descriptor to be released off
   // the caller's thread (unmapping 64 MiB takes a while), and requests
   // segment `next_id` as request() does: one wake-up of the thread for both,
@@ -124,7 +139,8 @@ class SegmentPreparer {
   std::size_t syncing_ = 0;                        // guarded by mu_: taken, not done
   Error sync_error_;                               // guarded by mu_
   bool stop_ = false;                              // guarded by mu_
-  std::atomic<bool> cancel_{false};                // set with stop_: ends a prefault early
+  // Set with stop_, or for a moment by take_spare(): ends a prefault early.
+  std::atomic<bool> cancel_{false};
   std::thread thread_;
 };
 

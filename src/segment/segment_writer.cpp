@@ -78,6 +78,25 @@ const std::string& SegmentWriter::dir() const noexcept { return state_->dir; }
 const RecoveryReport& SegmentWriter::recovery_report() const noexcept { return state_->report; }
 std::uint64_t SegmentWriter::rolls() const noexcept { return state_->rolls; }
 
+Result<detail::PreparedSegment> SegmentWriter::new_first_segment(FileSystem& fs,
+                                                                  const std::string& dir,
+                                                                  std::uint64_t id,
+                                                                  const LogOptions& options,
+                                                                  std::uint64_t now_ns) {
+  if (SpareSegment* spare = options.spare; spare && spare->segment_) {
+    auto adopted = detail::adopt_spare(fs, *spare->segment_, dir, id, options, now_ns);
+    if (!adopted) {
+      spare->segment_.reset();
+      return std::move(adopted).error();
+    }
+    if (*adopted) {
+      spare->segment_.reset();
+      return std::move(**adopted);
+    }
+  }
+  return detail::prepare_segment(fs, dir, id, options, now_ns, !options.prepare_ahead);
+}
+
 Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
   if (auto ok = validate(options); !ok) return std::move(ok).error();
   if (dir.empty()) return invalid_argument("log directory path is empty");
@@ -86,6 +105,7 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
   state->fs = options.fs ? options.fs : &FileSystem::system();
   state->clock = options.clock ? options.clock : &Clock::system();
   state->options = options;
+  state->options.spare = nullptr;  // the caller's, used only here
   state->dir = dir;
   FileSystem& fs = *state->fs;
 
@@ -122,8 +142,7 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
     // Start a new segment: the log is new, or its last segment is sealed.
     // With a preparer thread its pages are faulted in there (below), so
     // opening does not wait for 64 MiB of page allocation.
-    auto seg = detail::prepare_segment(fs, dir, recovered->next_id, options,
-                                       state->clock->now_ns(), !options.prepare_ahead);
+    auto seg = new_first_segment(fs, dir, recovered->next_id, options, state->clock->now_ns());
     if (!seg) return std::move(seg).error();
     if (auto published = detail::publish_segment(fs, dir, *seg, recovered->next_seq); !published) {
       seg->map.reset();
@@ -137,7 +156,7 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
     state->report.resume_offset = write_offset;
   }
   state->preparer = std::make_unique<detail::SegmentPreparer>(
-      fs, *state->clock, dir, options, options.prepare_ahead,
+      fs, *state->clock, dir, state->options, options.prepare_ahead,
       [s = state.get()] { return s->lock.check_in_place(s->dir); });
   SegmentWriter writer(std::move(state));
   writer.next_seq_ = recovered->next_seq;
@@ -151,6 +170,13 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
   writer.state_->preparer->populate(live.map.data() + write_offset, live.map.size() - write_offset);
   writer.state_->preparer->request(live.id + 1);
   return writer;
+}
+
+SpareSegment SegmentWriter::take_spare() {
+  if (!check_usable()) return {};
+  auto seg = state_->preparer->take_spare();
+  if (!seg) return {};
+  return SpareSegment(*state_->fs, std::make_unique<detail::PreparedSegment>(std::move(*seg)));
 }
 
 void SegmentWriter::enter_live_segment(std::uint64_t write_offset) noexcept {

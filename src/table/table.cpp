@@ -138,14 +138,17 @@ Result<std::vector<SegmentInfo>> Table::segments(const PartitionValues& values) 
   return detail::describe_segments(*fs_, *dir, dir->substr(root_.size() + 1), nullptr);
 }
 
-Result<PartitionWriter> Table::partition_writer(const PartitionValues& values) const {
+Result<PartitionWriter> Table::partition_writer(const PartitionValues& values,
+                                                SpareSegment* spare) const {
   if (auto dir = partition_dir(values); !dir) return std::move(dir).error();
   auto rel = partition_path(scheme_, values);
   if (!rel) return std::move(rel).error();
   if (auto st = detail::make_partition_dirs(*fs_, root_, *rel, config_.dir_mode); !st) {
     return std::move(st).error();
   }
-  auto writer = TimeSeriesWriter::open(root_ + "/" + *rel, writer_options());
+  TimeSeriesOptions options = writer_options();
+  options.log.spare = spare;
+  auto writer = TimeSeriesWriter::open(root_ + "/" + *rel, options);
   if (!writer) return std::move(writer).error();
   return PartitionWriter(values, *rel, std::move(*writer));
 }

@@ -33,6 +33,7 @@
 
 #include "crash/crash_harness.hpp"
 #include "crash/rolling_records.hpp"
+#include "support/files.hpp"
 
 namespace chronicle::crash {
 namespace {
@@ -411,6 +412,13 @@ TEST_F(RollingKillTest, EveryAcknowledgedRecordSurvivesRandomKillsAcrossPartitio
               static_cast<unsigned long long>(checker_.seeks()), static_cast<long long>(ms));
 }
 
+// Files under `root` with the temporary name of a segment being prepared.
+int prep_files(const std::string& root) {
+  int n = 0;
+  for (const auto& [path, bytes] : test::files_under(root)) n += path.ends_with(kPrepSuffix);
+  return n;
+}
+
 std::vector<std::string_view> table_points() {
   std::vector<std::string_view> out;
   for (const auto p : detail::kCrashPoints) {
@@ -450,11 +458,19 @@ TEST_P(RollingCrashPointTest, TableRecoversAfterAKillAtThePoint) {
       EXPECT_EQ(state_.partitions, rolling::hour_of(state_.records) + 1)
           << "no partition was being created";
     }
+    // Killed with the previous partition's spare renamed into the next one,
+    // not yet started there: it lies under its temporary name.
+    if (point == "partition.after_adopt_spare") {
+      EXPECT_EQ(prep_files(root_), 1);
+    }
     // The next writer continues the stream and completes the indexes of the
     // partition it continues.
     const std::uint64_t k = state_.records;
     EXPECT_TRUE(extend(root_, seed_, k, 1 + rng_() % kRecordsPerHour));
     EXPECT_TRUE(indexes_complete(root_, rolling::hour_of(k)));
+    if (point == "partition.after_adopt_spare") {
+      EXPECT_EQ(prep_files(root_), 0) << "the next writer left the interrupted spare behind";
+    }
     verify(hit == last_hit);
     if (HasFailure()) {
       save_artifacts(root_, seed_, hit);

@@ -1,6 +1,8 @@
 #include <chronicle/table/table.hpp>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "support/status_matchers.hpp"
 #include "support/sync_log_fs.hpp"
@@ -46,6 +48,29 @@ class RollingWriterTest : public TempDirTest {
     return out;
   }
 };
+
+TEST_F(RollingWriterTest, TheNextPartitionStartsWithTheSegmentTheLeftOnePreparedAhead) {
+  Table t = make(KeyType::Date);
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  const std::string day0 = t.root() + "/venue=XNAS/t=2026-01-29";
+  const std::string day1 = t.root() + "/venue=XNAS/t=2026-01-30";
+  ASSERT_OK(w.append(1, kDay0, {}));
+  const std::string spare = segment_path(day0, 1);
+  for (int i = 0; i < 5000 && ::access(spare.c_str(), F_OK) != 0; ++i) ::usleep(1000);
+  struct stat prepared {};
+  ASSERT_EQ(::stat(spare.c_str(), &prepared), 0) << "segment 1 was not named ahead";
+
+  ASSERT_OK(w.append(1, kDay0 + kDayNs, {}));  // moves to the next day
+  struct stat first {};
+  ASSERT_EQ(::stat(segment_path(day1, 0).c_str(), &first), 0);
+  EXPECT_EQ(first.st_ino, prepared.st_ino);
+  EXPECT_NE(::access(spare.c_str(), F_OK), 0) << "the left partition kept its spare";
+  ASSERT_OK(w.finish());
+  ASSERT_OK_AND_ASSIGN(auto r, t.reader(base(t, Date{20483})));
+  RecordView v;
+  ASSERT_EQ(r.next(v), Step::Record);
+  EXPECT_EQ(v.timestamp_ns, kDay0 + kDayNs);
+}
 
 TEST_F(RollingWriterTest, SyncCoversThePartitionsItMovedAwayFrom) {
   test::SyncLogFs fs;

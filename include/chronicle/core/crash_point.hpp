@@ -16,7 +16,7 @@
 
 namespace chronicle::detail {
 
-inline constexpr std::array<std::string_view, 20> kCrashPoints = {
+inline constexpr std::array<std::string_view, 21> kCrashPoints = {
     "append.after_payload",       // payload and header stored, commit not yet
     "roll.after_publish",         // next segment started (and named, if not named ahead)
     "roll.after_end_marker",      // end marker stored in the old segment
@@ -35,6 +35,7 @@ inline constexpr std::array<std::string_view, 20> kCrashPoints = {
     "decompress.after_rename",    // .q named; .q.zst still there
     "decompress.after_unlink",    // .q.zst removed; directory not yet synced
     "index.before_write",         // table partition: segment sealed, its .idx not yet written
+    "partition.after_adopt_spare",  // next partition's first segment: the previous one's spare, renamed in
     "partition.after_open_next",  // RollingWriter: next partition open, previous not finished
     "partition.after_finish_previous",  // previous partition sealed, next one has no record yet
 };

@@ -11,6 +11,7 @@
 #include <chronicle/core/record_format.hpp>
 #include <chronicle/core/segment_header.hpp>
 #include <chronicle/segment/segment_opener.hpp>
+#include <chronicle/segment/spare_segment.hpp>
 
 namespace chronicle {
 
@@ -47,6 +48,13 @@ struct LogOptions {
   // segments only, and reopening such a log is Unsupported. The compression
   // layer's UnifiedSegmentOpener reads both.
   const SegmentOpener* opener = nullptr;
+  // A segment file another writer prepared and gave up (SegmentWriter::
+  // take_spare()): if the log needs a new first segment, open() renames the
+  // spare into the log's directory and starts it there, instead of
+  // allocating and faulting in a new file; the spare is then empty. Not
+  // adopted (the log has a live segment, the sizes differ, or the rename
+  // fails, e.g. across filesystems), it stays with the caller. Null: none.
+  SpareSegment* spare = nullptr;
 };
 
 // Largest payload a segment of this size can hold.

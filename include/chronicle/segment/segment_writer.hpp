@@ -42,6 +42,7 @@
 namespace chronicle {
 
 namespace detail {
+struct PreparedSegment;
 struct WriterState;
 }
 
@@ -103,6 +104,12 @@ class SegmentWriter {
   // had to do (segment files, directories, a failure met by an earlier sync),
   // so that its run() makes every record appended before close durable.
   Status close(PendingSync& unsynced);
+  // Takes the next segment this writer prepared ahead, for a new log to
+  // start with (LogOptions::spare), from a writer about to be closed; pre-
+  // faulting it stops where it is. Empty if none is ready, or after close()
+  // or fork(). The writer stays usable: its next roll prepares a segment
+  // inline instead.
+  SpareSegment take_spare();
 
   // Sequence number the next append will get.
   std::uint64_t next_seq() const noexcept { return next_seq_; }
@@ -123,6 +130,12 @@ class SegmentWriter {
   std::uint64_t rolls() const noexcept;
 
  private:
+  // The first segment of a new log, or the first after a sealed one: the
+  // caller's spare (LogOptions::spare) if it can be adopted, else a new file.
+  static Result<detail::PreparedSegment> new_first_segment(FileSystem& fs, const std::string& dir,
+                                                           std::uint64_t id,
+                                                           const LogOptions& options,
+                                                           std::uint64_t now_ns);
   explicit SegmentWriter(std::unique_ptr<detail::WriterState> state) noexcept;
   void write_record(std::byte* rec, std::uint16_t type_id, std::uint64_t timestamp_ns,
                     std::uint32_t len) noexcept;

@@ -90,8 +90,12 @@ class Table {
   // Errors as existing_partition_dir().
   Result<std::vector<SegmentInfo>> segments(const PartitionValues& values) const;
 
-  // A writer for one partition (its directories are created).
-  Result<PartitionWriter> partition_writer(const PartitionValues& values) const;
+  // A writer for one partition (its directories are created). `spare` (may
+  // be null): a segment file taken from another writer about to finish on
+  // the same filesystem (PartitionWriter::take_spare()); a new partition
+  // starts with it instead of allocating one (LogOptions::spare).
+  Result<PartitionWriter> partition_writer(const PartitionValues& values,
+                                           SpareSegment* spare = nullptr) const;
   // A writer that picks the partition per record: `base` gives every key but
   // the roller's, whose value comes from each record's timestamp.
   Result<RollingWriter> rolling_writer(std::unique_ptr<PartitionRoller> roller,

@@ -30,7 +30,15 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
           timestamp_ns, escape_bytes(values.to_string(table.scheme())),
           escape_bytes(current_->values().to_string(table.scheme())));
     }
-    auto next = table.partition_writer(values);
+    // The current partition's next segment, prepared ahead and now not
+    // needed, becomes the new partition's first: no 64 MiB to allocate and
+    // fault in on the way in, none to unmap and delete on the way out.
+    auto next = [&] {
+      SpareSegment spare = current_ ? current_->take_spare() : SpareSegment();
+      return table.partition_writer(values, &spare);
+      // A spare not adopted is deleted here, while the current partition,
+      // whose directory holds it, is still locked.
+    }();
     if (!next) return std::move(next).error();
     std::optional<PartitionValues> from;
     if (current_) {

@@ -33,6 +33,10 @@ class PartitionWriter {
   // The same, handing over what a sync() would still have had to do:
   // `unsynced.run()` makes every record appended before finish durable.
   Status finish(PendingSync& unsynced) { return writer_.close(unsynced); }
+  // The segment prepared ahead for this partition, for the next partition's
+  // writer to start with (Table::partition_writer's `spare`), from a writer
+  // about to finish (SegmentWriter::take_spare()).
+  SpareSegment take_spare() { return writer_.take_spare(); }
 
   const PartitionValues& values() const noexcept { return values_; }
   // Relative to the table root, escaped.

@@ -62,6 +62,9 @@ class TimeSeriesWriter {
   // The same, handing over what a sync() would still have had to do
   // (SegmentWriter::close(PendingSync&)).
   Status close(PendingSync& unsynced);
+  // The segment the log prepared ahead, for a writer about to close
+  // (SegmentWriter::take_spare()).
+  SpareSegment take_spare() { return log_.take_spare(); }
 
   std::uint64_t next_seq() const noexcept { return log_.next_seq(); }
   // Timestamp of the last record in the log, if any.
