@@ -1,6 +1,7 @@
 #include "segment_preparer.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <cstring>
 #include <system_error>
@@ -11,6 +12,19 @@
 #include <chronicle/segment/segment_naming.hpp>
 
 namespace chronicle::detail {
+
+void discard_segment(FileSystem& fs, PreparedSegment& seg) noexcept {
+  const bool unlink = still_named(seg);
+  seg.map.reset();
+  seg.fd.reset();
+  if (unlink) (void)fs.unlink(seg.path);
+}
+
+bool still_named(const PreparedSegment& seg) noexcept {
+  struct stat open_file {}, named {};
+  return ::fstat(seg.fd.get(), &open_file) == 0 && ::lstat(seg.path.c_str(), &named) == 0 &&
+         open_file.st_dev == named.st_dev && open_file.st_ino == named.st_ino;
+}
 
 Result<PreparedSegment> prepare_segment(FileSystem& fs, const std::string& dir, std::uint64_t id,
                                         const LogOptions& options, std::uint64_t created_ns,
@@ -63,7 +77,7 @@ Result<std::optional<PreparedSegment>> adopt_spare(FileSystem& fs, PreparedSegme
     return not_adopted();
   }
   const std::string from_dir = spare.path.substr(0, spare.path.find_last_of('/'));
-  if (!fs.rename_noreplace(spare.path, path)) return not_adopted();
+  if (!still_named(spare) || !fs.rename_noreplace(spare.path, path)) return not_adopted();
   PreparedSegment seg = std::move(spare);
   seg.path = path;
   // Both names durable before the header changes: no crash may leave the
@@ -138,11 +152,7 @@ SegmentPreparer::~SegmentPreparer() {
   if (ready_ && ready_->has_value()) discard(**ready_);
 }
 
-void SegmentPreparer::discard(PreparedSegment& seg) noexcept {
-  seg.map.reset();
-  seg.fd.reset();
-  (void)fs_.unlink(seg.path);
-}
+void SegmentPreparer::discard(PreparedSegment& seg) noexcept { discard_segment(fs_, seg); }
 
 void SegmentPreparer::request(std::uint64_t id) {
   if (!thread_.joinable()) return;

@@ -33,6 +33,13 @@ struct PreparedSegment {
   MmapFile map;
 };
 
+// Whether `seg.path` still names `seg`'s file (same device and inode). A
+// prepared segment is renamed and deleted by name; if its directory was
+// replaced (RELIABILITY I5), that name may now be another writer's file.
+bool still_named(const PreparedSegment& seg) noexcept;
+// Releases `seg` and deletes its file, if its name is still its own.
+void discard_segment(FileSystem& fs, PreparedSegment& seg) noexcept;
+
 // Creates and prepares segment `id` in `dir`. A stale file of the same
 // temporary name (from a crash) is replaced. On failure nothing is left.
 // With `prefault` false the pages are left to fault later (or to the

@@ -83,7 +83,7 @@ Result<detail::PreparedSegment> SegmentWriter::new_first_segment(FileSystem& fs,
                                                                   std::uint64_t id,
                                                                   const LogOptions& options,
                                                                   std::uint64_t now_ns) {
-  if (SpareSegment* spare = options.spare; spare && spare->segment_) {
+  if (SpareSegment* spare = options.spare; spare && spare->usable()) {
     auto adopted = detail::adopt_spare(fs, *spare->segment_, dir, id, options, now_ns);
     if (!adopted) {
       spare->segment_.reset();

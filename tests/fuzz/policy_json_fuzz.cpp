@@ -44,6 +44,16 @@ bool expected_eligible(const CompressionPolicy& p, const SegmentInfo& s, std::ui
   return false;
 }
 
+// `x`, one less or one more, without wrapping (the fuzz build traps
+// unsigned overflow).
+std::uint64_t near(std::uint64_t x, std::mt19937_64& rng) {
+  switch (rng() % 3) {
+    case 0: return x == 0 ? x : x - 1;
+    case 1: return x == UINT64_MAX ? x : x + 1;
+    default: return x;
+  }
+}
+
 // A segment and a time one nanosecond either side of (or on) the policy's
 // threshold, or anywhere.
 std::pair<SegmentInfo, std::uint64_t> draw_segment(const CompressionPolicy& p, std::mt19937_64& rng) {
@@ -54,10 +64,11 @@ std::pair<SegmentInfo, std::uint64_t> draw_segment(const CompressionPolicy& p, s
   s.max_timestamp_ns = rng() % (1ull << 62);
   s.modified_ns = rng() % (1ull << 62);
   if (rng() % 2) s.last_read_ns = rng() % (1ull << 62);
-  s.size_on_disk = rng() % 3 == 0 ? rng() : p.bytes() + rng() % 3 - 1;
+  s.size_on_disk = rng() % 3 == 0 ? rng() : near(p.bytes(), rng);
+  // Below 2^62 each, and days * kDayNs below 2^62: no sum wraps.
   const std::uint64_t reference = rng() % 2 ? s.max_timestamp_ns : s.modified_ns;
-  const std::uint64_t now = rng() % 3 == 0 ? rng() % (1ull << 63)
-                                           : reference + p.days() * kDayNs + rng() % 3 - 1;
+  const std::uint64_t now =
+      rng() % 3 == 0 ? rng() % (1ull << 63) : near(reference + p.days() * kDayNs, rng);
   return {s, now};
 }
 

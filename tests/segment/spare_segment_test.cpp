@@ -166,6 +166,61 @@ TEST_F(SpareSegmentTest, ASpareOfAnotherSizeIsNotAdopted) {
   EXPECT_EQ(first->header().capacity, 2 * kSegmentSize);
 }
 
+TEST_F(SpareSegmentTest, ASpareWhoseDirectoryWasReplacedTouchesNoOtherFile) {
+  SegmentWriter old = old_writer();
+  SpareSegment spare = old.take_spare();
+  ASSERT_TRUE(spare);
+  // The directory is moved away and another made in its place, holding a
+  // file of the spare's name.
+  ASSERT_EQ(::rename(old_dir().c_str(), tmp_.sub("moved").c_str()), 0);
+  ASSERT_EQ(::mkdir(old_dir().c_str(), 0755), 0);
+  const std::string other = segment_path(old_dir(), 1);
+  test::write_file(other, std::vector<char>(10, 'x'));
+  ASSERT_OK_AND_ASSIGN(auto fresh, SegmentWriter::open(new_dir(), options(&spare)));
+  EXPECT_TRUE(spare) << "the file at the spare's old name was adopted";
+  spare = SpareSegment();
+  EXPECT_EQ(test::read_file(other), std::vector<char>(10, 'x'));
+  // The spare's own file went with its directory, untouched, and the new
+  // log made a segment of its own.
+  EXPECT_TRUE(test::exists(segment_path(tmp_.sub("moved"), 1)));
+  EXPECT_EQ(test::file_size(segment_path(new_dir(), 0)), kSegmentSize);
+}
+
+TEST_F(SpareSegmentTest, AWriterCannotRollWhileItsSpareIsHeld) {
+  SegmentWriter old = old_writer();
+  SpareSegment spare = old.take_spare();
+  ASSERT_TRUE(spare);
+  std::uint64_t n = 10;
+  Status rolled;
+  while (rolled && old.rolls() == 0 && n < 5000) {
+    auto seq = old.append(1, n++, std::vector<std::byte>(100));
+    if (!seq) rolled = std::move(seq).error();
+  }
+  EXPECT_FALSE(rolled) << "a roll took the name the spare holds";
+  spare = SpareSegment();
+  for (int i = 0; i < 3 && old.rolls() == 0; ++i) ASSERT_OK(old.append(1, n++, std::vector<std::byte>(100)));
+  EXPECT_EQ(old.rolls(), 1u);
+}
+
+TEST_F(SpareSegmentTest, AForkedChildNeitherAdoptsNorDeletesItsParentsSpare) {
+  SegmentWriter old = old_writer();
+  SpareSegment spare = old.take_spare();
+  ASSERT_TRUE(spare);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto fresh = SegmentWriter::open(new_dir(), options(&spare));
+    const bool adopted = !spare;
+    spare = SpareSegment();
+    _exit(fresh && !adopted ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_TRUE(test::exists(segment_path(old_dir(), 1))) << "the child deleted the parent's spare";
+  EXPECT_TRUE(spare);
+}
+
 TEST_F(SpareSegmentTest, AWriterWhoseSpareWasTakenPreparesItsNextSegmentAtTheRoll) {
   SegmentWriter old = old_writer();
   ASSERT_TRUE(old.take_spare());

@@ -50,10 +50,12 @@ struct LogOptions {
   const SegmentOpener* opener = nullptr;
   // A segment file another writer prepared and gave up (SegmentWriter::
   // take_spare()): if the log needs a new first segment, open() renames the
-  // spare into the log's directory and starts it there, instead of
-  // allocating and faulting in a new file; the spare is then empty. Not
-  // adopted (the log has a live segment, the sizes differ, or the rename
-  // fails, e.g. across filesystems), it stays with the caller. Null: none.
+  // spare into the log's directory, syncs both directories and starts it
+  // there, instead of allocating and faulting in a new file; the spare is
+  // then empty. Not adopted (the log has a live segment, the sizes differ,
+  // the rename fails, e.g. across filesystems), it stays with the caller. If
+  // the directories cannot be synced, open() fails and the spare is deleted.
+  // Null: none.
   SpareSegment* spare = nullptr;
 };
 

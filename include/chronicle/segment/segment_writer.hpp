@@ -105,10 +105,13 @@ class SegmentWriter {
   // so that its run() makes every record appended before close durable.
   Status close(PendingSync& unsynced);
   // Takes the next segment this writer prepared ahead, for a new log to
-  // start with (LogOptions::spare), from a writer about to be closed; pre-
-  // faulting it stops where it is. Empty if none is ready, or after close()
-  // or fork(). The writer stays usable: its next roll prepares a segment
-  // inline instead.
+  // start with (LogOptions::spare), from a writer about to be closed: waits
+  // for a requested segment to be created (about a millisecond), but stops
+  // faulting in its pages where it is. Empty if none was requested, its
+  // preparation failed, or after close() or in a forked child. Until the
+  // spare is adopted or destroyed this writer must not roll (the roll
+  // fails: the spare holds its next segment's name); after that its next
+  // roll prepares a segment inline.
   SpareSegment take_spare();
 
   // Sequence number the next append will get.

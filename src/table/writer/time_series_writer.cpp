@@ -83,6 +83,7 @@ Result<TimeSeriesWriter> TimeSeriesWriter::open(std::string dir, TimeSeriesOptio
   if (auto ok = validate(options); !ok) return std::move(ok).error();
   auto log = SegmentWriter::open(std::move(dir), options.log);
   if (!log) return std::move(log).error();
+  options.log.spare = nullptr;  // the caller's, used only by the open
   TimeSeriesWriter writer(std::move(*log), std::move(options));
   if (auto st = writer.rebuild_indexes(); !st) return std::move(st).error();
   return writer;

@@ -35,7 +35,8 @@ class PartitionWriter {
   Status finish(PendingSync& unsynced) { return writer_.close(unsynced); }
   // The segment prepared ahead for this partition, for the next partition's
   // writer to start with (Table::partition_writer's `spare`), from a writer
-  // about to finish (SegmentWriter::take_spare()).
+  // about to finish; no append may roll while it is held
+  // (SegmentWriter::take_spare()).
   SpareSegment take_spare() { return writer_.take_spare(); }
 
   const PartitionValues& values() const noexcept { return values_; }

@@ -62,8 +62,8 @@ class TimeSeriesWriter {
   // The same, handing over what a sync() would still have had to do
   // (SegmentWriter::close(PendingSync&)).
   Status close(PendingSync& unsynced);
-  // The segment the log prepared ahead, for a writer about to close
-  // (SegmentWriter::take_spare()).
+  // The segment the log prepared ahead, for a writer about to close; no
+  // append may roll while it is held (SegmentWriter::take_spare()).
   SpareSegment take_spare() { return log_.take_spare(); }
 
   std::uint64_t next_seq() const noexcept { return log_.next_seq(); }
