@@ -33,8 +33,9 @@ Status SeekableWriter::write_frame(std::span<const std::byte> data) {
   if (compressed_sizes_.size() >= kSeekableMaxFrames) {
     return invalid_argument("{}: more than {} frames", escape_bytes(path_), kSeekableMaxFrames);
   }
-  buffer_.clear();
-  auto n = compressor_.compress_frame(data, buffer_);
+  const std::size_t bound = ZstdCompressor::compress_bound(data.size());
+  if (buffer_.size() < bound) buffer_.resize(bound);  // once: reused for every frame
+  auto n = compressor_.compress_frame(data, std::span<std::byte>(buffer_));
   if (!n) return Error(n.error().code(), escape_bytes(path_) + ": " + n.error().message());
   if (*n > UINT32_MAX) {
     return invalid_argument("{}: compressed frame of {} bytes exceeds the format's 4 GiB",

@@ -52,18 +52,30 @@ Result<ZstdCompressor> ZstdCompressor::create(const CodecOptions& options) {
   return ZstdCompressor(std::move(ctx), options);
 }
 
+std::size_t ZstdCompressor::compress_bound(std::size_t src_size) noexcept {
+  return ZSTD_compressBound(src_size);
+}
+
 Result<std::size_t> ZstdCompressor::compress_frame(std::span<const std::byte> src,
                                                    std::vector<std::byte>& out) {
   const std::size_t start = out.size();
-  out.resize(start + ZSTD_compressBound(src.size()));
-  const std::size_t n =
-      ZSTD_compress2(ctx_->cctx, out.data() + start, out.size() - start, src.data(), src.size());
+  out.resize(start + compress_bound(src.size()));
+  auto n = compress_frame(src, std::span<std::byte>(out).subspan(start));
+  out.resize(start + (n ? *n : 0));
+  return n;
+}
+
+Result<std::size_t> ZstdCompressor::compress_frame(std::span<const std::byte> src,
+                                                   std::span<std::byte> dst) {
+  if (dst.size() < compress_bound(src.size())) {
+    return invalid_argument("zstd compression of {} bytes needs a buffer of {} bytes, got {}",
+                            src.size(), compress_bound(src.size()), dst.size());
+  }
+  const std::size_t n = ZSTD_compress2(ctx_->cctx, dst.data(), dst.size(), src.data(), src.size());
   if (ZSTD_isError(n)) {
-    out.resize(start);
     return Error(Errc::Io, fmt::format("zstd compression of {} bytes failed: {}", src.size(),
                                        ZSTD_getErrorName(n)));
   }
-  out.resize(start + n);
   return n;
 }
 

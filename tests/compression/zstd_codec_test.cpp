@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstring>
 #include <vector>
 
@@ -41,6 +43,24 @@ TEST(ZstdCodecTest, RoundTripsAtSeveralLevelsReusingContexts) {
       EXPECT_EQ(out, src);
     }
   }
+}
+
+TEST(ZstdCodecTest, AReusedBufferGetsTheSameFramesAndASmallOneIsRefused) {
+  const auto src = sample(100'000);
+  ASSERT_OK_AND_ASSIGN(auto c, ZstdCompressor::create({.level = 3}));
+  std::vector<std::byte> appended;
+  ASSERT_OK_AND_ASSIGN(auto n, c.compress_frame(src, appended));
+  std::vector<std::byte> buffer(ZstdCompressor::compress_bound(src.size()), std::byte{0x5a});
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_OK_AND_ASSIGN(auto m, c.compress_frame(src, std::span<std::byte>(buffer)));
+    ASSERT_EQ(m, n);
+    EXPECT_TRUE(std::equal(appended.begin(), appended.end(), buffer.begin()));
+  }
+  std::vector<std::byte> small(buffer.size() - 1);
+  auto refused = c.compress_frame(src, std::span<std::byte>(small));
+  EXPECT_ERROR(refused, Errc::InvalidArgument);
+  EXPECT_NE(refused.error().message().find(std::to_string(buffer.size())), std::string::npos)
+      << refused.error().message();
 }
 
 TEST(ZstdCodecTest, HigherLevelsCompressSmaller) {

@@ -41,6 +41,12 @@ class ZstdCompressor {
   // Compresses `src` into one zstd frame that records its content size, and
   // appends the frame to `out`. Returns the frame's size.
   Result<std::size_t> compress_frame(std::span<const std::byte> src, std::vector<std::byte>& out);
+  // The same into `dst`, which holds at least compress_bound(src.size())
+  // bytes (InvalidArgument otherwise): a caller that reuses one buffer does
+  // not zero it again for every frame, as growing a vector does.
+  Result<std::size_t> compress_frame(std::span<const std::byte> src, std::span<std::byte> dst);
+  // The largest frame compress_frame can make of `src_size` bytes.
+  static std::size_t compress_bound(std::size_t src_size) noexcept;
   const CodecOptions& options() const noexcept { return options_; }
 
  private:

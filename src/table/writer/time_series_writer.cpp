@@ -121,13 +121,20 @@ Status TimeSeriesWriter::rebuild_indexes() {
     if (auto st = write_segment_index(fs, d, *index, options_.log.file_mode, false); !st) return st;
   }
   // The live segment's in-memory index, and the last timestamp of the log.
-  auto live = HotSegment::open(fs, segment_path(d, log_.segment_id()), log_.segment_id());
-  if (!live) return std::move(live).error();
-  auto index = index_by_scan(std::move(*live), options_.index_stride);
-  if (!index) return std::move(index).error();
-  live_ = std::move(*index);
-  until_entry_ = static_cast<std::uint32_t>(
-      (options_.index_stride - live_.record_count % options_.index_stride) % options_.index_stride);
+  // A segment the log has just started holds nothing to scan (a new
+  // partition's, at every move of a RollingWriter).
+  if (log_.write_offset() == kSegmentHeaderSize) {
+    start_segment();
+  } else {
+    auto live = HotSegment::open(fs, segment_path(d, log_.segment_id()), log_.segment_id());
+    if (!live) return std::move(live).error();
+    auto index = index_by_scan(std::move(*live), options_.index_stride);
+    if (!index) return std::move(index).error();
+    live_ = std::move(*index);
+    until_entry_ = static_cast<std::uint32_t>(
+        (options_.index_stride - live_.record_count % options_.index_stride) %
+        options_.index_stride);
+  }
   if (live_.record_count > 0) {
     has_last_ = true;
     // The last record's timestamp: the live index's max is right only when
