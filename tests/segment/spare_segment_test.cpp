@@ -209,7 +209,11 @@ TEST_F(SpareSegmentTest, AForkedChildNeitherAdoptsNorDeletesItsParentsSpare) {
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    auto fresh = SegmentWriter::open(new_dir(), options(&spare));
+    // No preparer thread: a forked child of a threaded process may not
+    // start one under TSan.
+    LogOptions o = options(&spare);
+    o.prepare_ahead = false;
+    auto fresh = SegmentWriter::open(new_dir(), o);
     const bool adopted = !spare;
     spare = SpareSegment();
     _exit(fresh && !adopted ? 0 : 1);
