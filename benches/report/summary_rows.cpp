@@ -54,6 +54,14 @@ constexpr std::string_view kCompress1Worker =
 constexpr Check at_least(On on, double bound) { return {on, Cmp::AtLeast, bound}; }
 constexpr Check at_most(On on, double bound) { return {on, Cmp::AtMost, bound}; }
 
+// Issue 3's compression target at one level: BM_SeekableVsPlain's run
+// `run`, SeekableWriter alternating with plain zstd in each iteration.
+Row seekable_vs_plain(std::string_view figure, std::string_view run) {
+  return {Section::Target, "3", figure, {kCompression, run, "MB_per_s"}, kOne, "MB/s",
+          Metric{kCompression, run, "plain_MB_per_s"}, "`ZSTD_compress`", RatioOf::RateCounter,
+          "speed_ratio", "≥ 0.9 of plain zstd", {at_least(On::Ratio, 0.9)}};
+}
+
 }  // namespace
 
 const std::vector<std::string_view>& bench_binaries() {
@@ -118,27 +126,12 @@ const std::vector<Row>& summary_rows() {
       // ---- Issue 3: compression and cold reads (compression_bench). The
       // throughput baseline is one ZSTD_compress of segment 0 as stored (input
       // 0); SeekableWriter's rows alternate with it within each iteration.
-      {Target, "3", "compression, `SeekableWriter`, level 1, 1 MiB frames",
-       {kCompression, "BM_SeekableVsPlain/level:1/iterations:6/manual_time", "MB_per_s"},
-       kOne, "MB/s",
-       Metric{kCompression, "BM_SeekableVsPlain/level:1/iterations:6/manual_time",
-              "plain_MB_per_s"},
-       "`ZSTD_compress`", RateCounter, "speed_ratio", "≥ 0.9 of plain zstd",
-       {at_least(Ratio, 0.9)}},
-      {Target, "3", "compression, `SeekableWriter`, level 3",
-       {kCompression, "BM_SeekableVsPlain/level:3/iterations:6/manual_time", "MB_per_s"},
-       kOne, "MB/s",
-       Metric{kCompression, "BM_SeekableVsPlain/level:3/iterations:6/manual_time",
-              "plain_MB_per_s"},
-       "`ZSTD_compress`", RateCounter, "speed_ratio", "≥ 0.9 of plain zstd",
-       {at_least(Ratio, 0.9)}},
-      {Target, "3", "compression, `SeekableWriter`, level 9",
-       {kCompression, "BM_SeekableVsPlain/level:9/iterations:6/manual_time", "MB_per_s"},
-       kOne, "MB/s",
-       Metric{kCompression, "BM_SeekableVsPlain/level:9/iterations:6/manual_time",
-              "plain_MB_per_s"},
-       "`ZSTD_compress`", RateCounter, "speed_ratio", "≥ 0.9 of plain zstd",
-       {at_least(Ratio, 0.9)}},
+      seekable_vs_plain("compression, `SeekableWriter`, level 1, 1 MiB frames",
+                        "BM_SeekableVsPlain/level:1/iterations:6/manual_time"),
+      seekable_vs_plain("compression, `SeekableWriter`, level 3",
+                        "BM_SeekableVsPlain/level:3/iterations:6/manual_time"),
+      seekable_vs_plain("compression, `SeekableWriter`, level 9",
+                        "BM_SeekableVsPlain/level:9/iterations:6/manual_time"),
       {Target, "3", "compression, `compress_segment` end to end (verification, fsyncs), level 1",
        {kCompression, "BM_CompressSegment/level:1/min_time:2.000/real_time", "bytes_per_second"},
        kMega, "MB/s",

@@ -26,17 +26,29 @@ bool still_named(const PreparedSegment& seg) noexcept {
          open_file.st_dev == named.st_dev && open_file.st_ino == named.st_ino;
 }
 
+namespace {
+
+// The temporary name of segment `id` in `dir`, freed of a leftover of a
+// crashed preparation; we hold the directory lock, so no one else is
+// writing it. unlink removes a planted symlink, not its target.
+Result<std::string> free_prep_name(FileSystem& fs, const std::string& dir, std::uint64_t id) {
+  std::string path = fmt::format("{}/{:09}{}", dir, id, kPrepSuffix);
+  if (auto gone = fs.unlink(path); !gone && gone.error().code() != Errc::NotFound) {
+    return std::move(gone).error();
+  }
+  return path;
+}
+
+}  // namespace
+
 Result<PreparedSegment> prepare_segment(FileSystem& fs, const std::string& dir, std::uint64_t id,
                                         const LogOptions& options, std::uint64_t created_ns,
                                         bool prefault) {
   PreparedSegment seg;
   seg.id = id;
-  seg.path = fmt::format("{}/{:09}{}", dir, id, kPrepSuffix);
-  // A leftover of a crashed preparation; we hold the directory lock, so no
-  // one else is writing it. unlink removes a planted symlink, not its target.
-  if (auto gone = fs.unlink(seg.path); !gone && gone.error().code() != Errc::NotFound) {
-    return std::move(gone).error();
-  }
+  auto path = free_prep_name(fs, dir, id);
+  if (!path) return std::move(path).error();
+  seg.path = std::move(*path);
   auto fd = fs.open(seg.path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, options.file_mode);
   if (!fd) return std::move(fd).error();
   seg.fd = std::move(*fd);
@@ -72,22 +84,18 @@ Result<std::optional<PreparedSegment>> adopt_spare(FileSystem& fs, PreparedSegme
                                                    std::uint64_t created_ns) {
   const auto not_adopted = [] { return std::optional<PreparedSegment>(); };
   if (spare.map.size() != options.segment_size) return not_adopted();
-  const std::string path = fmt::format("{}/{:09}{}", dir, id, kPrepSuffix);
-  if (auto gone = fs.unlink(path); !gone && gone.error().code() != Errc::NotFound) {
-    return not_adopted();
-  }
+  auto path = free_prep_name(fs, dir, id);
+  if (!path) return not_adopted();
   const std::string from_dir = spare.path.substr(0, spare.path.find_last_of('/'));
-  if (!still_named(spare) || !fs.rename_noreplace(spare.path, path)) return not_adopted();
+  if (!still_named(spare) || !fs.rename_noreplace(spare.path, *path)) return not_adopted();
   PreparedSegment seg = std::move(spare);
-  seg.path = path;
+  seg.path = std::move(*path);
   // Both names durable before the header changes: no crash may leave the
   // other log's directory with a file that says it is this log's segment.
   Status synced = fs.sync_dir(dir);
   if (synced) synced = fs.sync_dir(from_dir);
   if (!synced) {
-    seg.map.reset();
-    seg.fd.reset();
-    (void)fs.unlink(seg.path);
+    discard_segment(fs, seg);
     return std::move(synced).error();
   }
   CHRONICLE_CRASH_POINT("partition.after_adopt_spare");

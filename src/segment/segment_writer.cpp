@@ -85,14 +85,10 @@ Result<detail::PreparedSegment> SegmentWriter::new_first_segment(FileSystem& fs,
                                                                   std::uint64_t now_ns) {
   if (SpareSegment* spare = options.spare; spare && spare->usable()) {
     auto adopted = detail::adopt_spare(fs, *spare->segment_, dir, id, options, now_ns);
-    if (!adopted) {
-      spare->segment_.reset();
-      return std::move(adopted).error();
-    }
-    if (*adopted) {
-      spare->segment_.reset();
-      return std::move(**adopted);
-    }
+    // Consumed when adopted, and deleted when its rename could not be synced.
+    if (!adopted || *adopted) spare->segment_.reset();
+    if (!adopted) return std::move(adopted).error();
+    if (*adopted) return std::move(**adopted);
   }
   return detail::prepare_segment(fs, dir, id, options, now_ns, !options.prepare_ahead);
 }
