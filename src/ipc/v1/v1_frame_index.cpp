@@ -82,6 +82,12 @@ Result<FrameIndex> read_frame_index(FileSystem& fs, const std::string& idx_path,
     }
     uncompressed += e.uncompressed_size;
     compressed += e.compressed_size;
+    if (uncompressed > kMaxV1SegmentSize) {
+      return file_error(Errc::Unsupported, idx_path,
+                        "frames 0..{} (entry at offset {}) decompress to {} bytes: this build "
+                        "reads v1 segments of at most {} bytes",
+                        i, at, uncompressed, kMaxV1SegmentSize);
+    }
   }
   if (compressed != zst_size) {
     return corruption(idx_path, sizeof h,
