@@ -1,6 +1,7 @@
 #include "frame_prefetcher.hpp"
 
 #include <algorithm>
+#include <system_error>
 
 namespace chronicle::detail {
 
@@ -18,7 +19,13 @@ FramePrefetcher::FramePrefetcher(const SeekableReader& reader, std::size_t ahead
 Status FramePrefetcher::start_worker() {
   auto worker = ZstdDecompressor::create(reader_.max_frame_size());
   if (!worker) return std::move(worker).error();
-  worker_ = std::thread([this, z = std::move(*worker)]() mutable { run(std::move(z)); });
+  try {
+    worker_ = std::thread([this, z = std::move(*worker)]() mutable { run(std::move(z)); });
+  } catch (const std::system_error&) {
+    // No thread to be had (thread or address-space limit): the reader
+    // decompresses every frame itself, without read-ahead.
+    no_thread_ = true;
+  }
   return {};
 }
 
@@ -82,10 +89,10 @@ Result<std::span<const std::byte>> FramePrefetcher::get(std::size_t i) {
   // Read ahead only once the reader moves on to the next frame: a seek reads
   // one frame, and decompressing more for it is wasted work.
   const bool sequential = current_frame_ != SIZE_MAX && i == current_frame_ + 1;
-  const std::size_t ahead = sequential ? ahead_ : 0;
-  if (ahead > 0 && !worker_.joinable()) {
+  if (sequential && ahead_ > 0 && !worker_.joinable() && !no_thread_) {
     if (auto st = start_worker(); !st) return std::move(st).error();
   }
+  const std::size_t ahead = sequential && !no_thread_ ? ahead_ : 0;
   std::unique_lock lock(mu_);
   if (!current_.empty() || current_.capacity() > 0) free_.push_back(std::move(current_));
   current_frame_ = SIZE_MAX;

@@ -4,7 +4,8 @@
 // after it ahead of time: a background thread (started then) takes queued
 // frames, and the reader itself takes a queued frame instead of waiting idle
 // while the thread is busy with the one it needs, so sequential reads use two
-// cores. Buffers are recycled: after warm-up no frame allocates.
+// cores. Buffers are recycled: after warm-up no frame allocates. When no
+// thread can be started, the reader decompresses each frame itself.
 
 #include <condition_variable>
 #include <cstddef>
@@ -64,6 +65,7 @@ class FramePrefetcher {
   std::list<Slot> slots_;                     // guarded by mu_; nodes are stable
   std::vector<std::vector<std::byte>> free_;  // guarded by mu_
   bool stop_ = false;                         // guarded by mu_
+  bool no_thread_ = false;  // the thread could not be started: no read-ahead
   std::thread worker_;
 };
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <system_error>
 #include <vector>
 
 #include <chronicle/core/errors.hpp>
@@ -97,7 +98,13 @@ Status merge_into_file(FileSystem& fs, const std::string& dir,
 
 AccessTracker::AccessTracker(AccessTrackerOptions options)
     : options_(options), clock_(options.clock ? *options.clock : Clock::system()) {
-  if (options_.flush_interval.count() > 0) thread_ = std::thread([this] { run(); });
+  if (options_.flush_interval.count() <= 0) return;
+  try {
+    thread_ = std::thread([this] { run(); });
+  } catch (const std::system_error&) {
+    // No thread to be had (thread or address-space limit): reads are still
+    // recorded, and flushed by flush() and the destructor.
+  }
 }
 
 AccessTracker::~AccessTracker() {

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include <chronicle/compression/segment_compression.hpp>
@@ -46,16 +47,25 @@ struct StorageLifecycleManager::Impl {
 namespace {
 
 // Runs jobs on `workers` threads; the producer blocks while `limit` jobs wait,
-// so a run over many partitions holds few partition locks at a time.
+// so a run over many partitions holds few partition locks at a time. When
+// fewer threads can be started (thread or address-space limit), the ones
+// that did run every job; when none did, push() runs each job itself.
 class JobQueue {
  public:
   JobQueue(unsigned workers, std::size_t limit, std::function<void(detail::SegmentJob&)> run)
       : limit_(limit), run_(std::move(run)) {
-    for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+    try {
+      for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+    }
   }
   ~JobQueue() { finish(); }
 
   void push(detail::SegmentJob job) {
+    if (threads_.empty()) {
+      run_(job);
+      return;
+    }
     std::unique_lock lock(mu_);
     space_.wait(lock, [&] { return jobs_.size() < limit_; });
     jobs_.push_back(std::move(job));
@@ -298,17 +308,24 @@ Status StorageLifecycleManager::start_background(std::chrono::milliseconds inter
   Impl& impl = *impl_;
   if (impl.bg_thread.joinable()) return invalid_argument("the background mode is already running");
   impl.bg_stop = false;
-  impl.bg_thread = std::thread([this, interval, on_run = std::move(on_run)] {
-    Impl& i = *impl_;
-    std::unique_lock lock(i.bg_mu);
-    while (!i.bg_stop) {
-      lock.unlock();
-      auto stats = run_once();
-      if (on_run) on_run(stats);
-      lock.lock();
-      i.bg_cv.wait_for(lock, interval, [&] { return i.bg_stop; });
-    }
-  });
+  try {
+    impl.bg_thread = std::thread([this, interval, on_run = std::move(on_run)] {
+      Impl& i = *impl_;
+      std::unique_lock lock(i.bg_mu);
+      while (!i.bg_stop) {
+        lock.unlock();
+        auto stats = run_once();
+        if (on_run) on_run(stats);
+        lock.lock();
+        i.bg_cv.wait_for(lock, interval, [&] { return i.bg_stop; });
+      }
+    });
+  } catch (const std::system_error& e) {
+    return Error(Errc::Io,
+                 fmt::format("cannot start the background lifecycle thread for {}: {}",
+                             impl.table.root(), e.what()),
+                 e.code().value());
+  }
   return {};
 }
 

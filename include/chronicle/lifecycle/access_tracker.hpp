@@ -40,6 +40,8 @@ struct SegmentAccess {
 
 struct AccessTrackerOptions {
   // How often the background thread flushes; zero: no thread, call flush().
+  // When the thread cannot be started (thread or address-space limit), the
+  // tracker works as with zero.
   std::chrono::milliseconds flush_interval{1000};
   const Clock* clock = nullptr;  // null: the system clock
   FileSystem* fs = nullptr;      // the filesystem seam for flushes; null: the system

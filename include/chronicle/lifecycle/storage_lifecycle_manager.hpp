@@ -53,7 +53,9 @@ class StorageLifecycleManager {
   Result<LifecycleStats> decompress_segment(const std::string& relative_path, std::uint64_t id);
 
   // Runs run_once every `interval` on a background thread until
-  // stop_background(); `on_run` (if set) gets each run's result.
+  // stop_background(); `on_run` (if set) gets each run's result. Io when
+  // the thread cannot be started. (run_once's workers degrade instead: the
+  // threads that could be started, or the calling thread, do every job.)
   using RunCallback = std::function<void(const Result<LifecycleStats>&)>;
   Status start_background(std::chrono::milliseconds interval, RunCallback on_run = {});
   // Stops after the current run, if any; returns once the thread has ended.
