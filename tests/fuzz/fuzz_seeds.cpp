@@ -1,5 +1,6 @@
-// Writes the seed corpora of the fuzz targets added after segment_fuzz and
-// seekable_fuzz, under <source dir>/tests/fuzz/corpus/<corpus>/, and the
+// Writes the seed corpora of the fuzz targets added after segment_fuzz (and
+// the hand-made seeds of seekable_fuzz, cold files of the sealed segment seed
+// of segment_fuzz), under <source dir>/tests/fuzz/corpus/<corpus>/, and the
 // inputs of the bugs the fuzzers found that can be rebuilt from library
 // output, under tests/fuzz/regressions/<corpus>/: metadata,
 // policies and access files as the library writes them, partition paths as
@@ -9,8 +10,10 @@
 // _table.json seeds (Table::create reads the clock).
 //
 //   cmake --build --preset test --target fuzz_seeds && build/test/tests/fuzz/fuzz_seeds .
+#include <chronicle/compression/seekable_format.hpp>
 #include <chronicle/compression/zstd_codec.hpp>
 #include <chronicle/core/checksum.hpp>
+#include <chronicle/core/segment_header.hpp>
 #include <chronicle/ipc/v1/v1_format.hpp>
 #include <chronicle/lifecycle/access_tracker.hpp>
 #include <chronicle/table/partition/partition_path.hpp>
@@ -168,6 +171,14 @@ void v1_table() {
   write_text("v1_table", "date-null-timezone",
              R"({"version":1,"created_at":1,"scheme":{"keys":)"
              R"([{"type":"Date","name":"d","timezone":null}]}})");
+  write_text("v1_table", "key-not-an-object",
+             R"({"version":1,"created_at":1,"scheme":{"keys":["date"]}})");
+  // Partition directory values as v1 spells them (the target also reads
+  // its input as one).
+  write_text("v1_table", "v1-value-hour", "2026-01-29-14");
+  write_text("v1_table", "v1-value-minute", "2026-01-29-14-03");
+  write_text("v1_table", "v1-value-date", "2026-01-29");
+  write_text("v1_table", "v1-value-int", "-12");
 }
 
 // .access files as AccessTracker::flush writes them.
@@ -241,6 +252,25 @@ void partition_path() {
   // v1 directory values (the rest is also tried as one of those).
   write_text("partition_path", "v1-hour", "2026-01-29-14", 3);
   write_text("partition_path", "v1-minute", "2026-01-29-14-03", 3);
+  // A path of 4096 bytes (PATH_MAX counts the NUL), and a value that makes
+  // a directory name of 256 bytes.
+  write_text("partition_path", "path-max", "s=" + std::string(4094, 'a'), 3);
+  write_text("partition_path", "name-max", "s=" + std::string(254, 'a'), 3);
+  // Counts, the first 8 bytes of the rest, that the writing side gets as
+  // values: hours in 2026 (symbol/hour) and minute -1 (channel/minute).
+  const auto count = [](std::int64_t n) {
+    std::string bytes(8, '\0');
+    std::memcpy(bytes.data(), &n, 8);
+    return bytes;
+  };
+  write_text("partition_path", "count-hours-2026", count(493'750), 1);
+  write_text("partition_path", "count-minute-before-1970", count(-1), 2);
+  write_text("partition_path", "count-last-day", count(2'932'896), 0);
+  // Key type names, and calendar dates in the first 4 bytes (year u16,
+  // month, day): 2024-02-29 exists, 1900-02-29 does not.
+  write_text("partition_path", "key-type-minute", "minute", 3);
+  write_text("partition_path", "date-2024-02-29", std::string("\xE8\x07\x02\x1D", 4), 3);
+  write_text("partition_path", "date-1900-02-29", std::string("\x6C\x07\x02\x1D", 4), 3);
 }
 
 // Option values from docs/CLI.md and tests/tools; the first byte picks the
@@ -278,6 +308,72 @@ void cli_args() {
       {"number-plus", "+5"},
   };
   for (const auto& [name, text] : numbers) write_text("cli_args", name, text, 0xF0);
+}
+
+// --- cold segments (.q.zst) made of the sealed segment seed of segment_fuzz
+// (a segment the library wrote: id 0, capacity 8192, end_of_data 5408), cut
+// into frames as given, for the checks of ColdSegment::open and the
+// frame-straddling reads the checked-in cold file does not reach.
+
+Bytes seekable_file(const Bytes& content, const std::vector<std::size_t>& frame_sizes,
+                    bool checksums) {
+  auto zstd = ZstdCompressor::create({.level = 3}).value();
+  std::vector<std::byte> out;
+  std::vector<std::uint32_t> csizes, dsizes, sums;
+  std::size_t at = 0;
+  for (std::size_t n : frame_sizes) {
+    const auto src = std::as_bytes(std::span(content)).subspan(at, n);
+    csizes.push_back(static_cast<std::uint32_t>(zstd.compress_frame(src, out).value()));
+    dsizes.push_back(static_cast<std::uint32_t>(n));
+    sums.push_back(static_cast<std::uint32_t>(xxh64(src.data(), n)));
+    at += n;
+  }
+  if (!checksums) sums.clear();
+  const std::vector<std::byte> table = serialize_seek_table(csizes, dsizes, sums);
+  out.insert(out.end(), table.begin(), table.end());
+  const auto* p = reinterpret_cast<const std::uint8_t*>(out.data());
+  return Bytes(p, p + out.size());
+}
+
+// Frames of `block` bytes, the last shorter.
+std::vector<std::size_t> blocks(std::size_t size, std::size_t block) {
+  std::vector<std::size_t> out;
+  for (std::size_t at = 0; at < size; at += block) out.push_back(std::min(block, size - at));
+  return out;
+}
+
+void seekable() {
+  const Bytes segment = read(g_source / "tests/fuzz/corpus/segment/segment-sealed");
+  SegmentHeader h;
+  std::memcpy(&h, segment.data(), sizeof h);
+  const Bytes used(segment.begin(), segment.begin() + static_cast<std::ptrdiff_t>(h.end_of_data));
+  write("seekable", "no-checksums-4k", seekable_file(used, blocks(used.size(), 4096), false));
+  // Frames smaller than the segment header: it is read across frames, and
+  // nearly every record straddles two.
+  write("seekable", "frames-of-64-bytes", seekable_file(used, blocks(used.size(), 64), true));
+  write("seekable", "frames-of-unequal-size", seekable_file(used, {1024, 2048, 2336}, true));
+  write("seekable", "shorter-than-a-header", seekable_file(Bytes(used.begin(), used.begin() + 100),
+                                                          {100}, true));
+  write("seekable", "no-frames", seekable_file({}, {}, false));
+  // The used bytes and the end marker after them: end_of_data says less.
+  const Bytes longer(segment.begin(), segment.begin() + static_cast<std::ptrdiff_t>(h.end_of_data + 8));
+  write("seekable", "end-of-data-too-small", seekable_file(longer, blocks(longer.size(), 4096), true));
+  // The whole file with its seal block cleared: a live segment.
+  Bytes unsealed = segment;
+  std::memset(unsealed.data() + kSealBlockBegin, 0, kSealBlockEnd + 4 - kSealBlockBegin);
+  write("seekable", "not-sealed", seekable_file(unsealed, blocks(unsealed.size(), 4096), true));
+  // Segment 1's header under the name of segment 0.
+  Bytes other_id = used;
+  SegmentHeader h1 = h;
+  h1.segment_id = 1;
+  h1.identity_checksum = identity_checksum_of(h1);
+  std::memcpy(other_id.data(), &h1, sizeof h1);
+  write("seekable", "other-segment-id", seekable_file(other_id, blocks(other_id.size(), 4096), true));
+  // One frame's checksum wrong: read_frame refuses it (the target also reads
+  // it with the checksum fixed up).
+  Bytes bad_sum = seekable_file(used, blocks(used.size(), 2048), true);
+  bad_sum[bad_sum.size() - kSeekTableFooterSize - 4] ^= 0x01;
+  write("seekable", "last-frame-checksum-wrong", bad_sum);
 }
 
 // --- v1 logs: a layout byte, then files each but the last after a u32 length.
@@ -350,6 +446,66 @@ Bytes max_lowered(Bytes index) {
   return index;
 }
 
+// Offsets of the records of a hot segment, up to its end of data.
+std::vector<std::size_t> record_offsets(const Bytes& segment) {
+  std::vector<std::size_t> out;
+  std::size_t at = ipc::v1::kSegmentHeaderSize;
+  while (segment.size() - at >= ipc::v1::kMessageHeaderSize) {
+    std::uint32_t commit = 0;
+    std::memcpy(&commit, segment.data() + at, 4);
+    if (commit == 0) break;
+    out.push_back(at);
+    at += ipc::v1::record_size(commit - 1);
+  }
+  return out;
+}
+
+// A segment `id` holding the records [from, to) of `segment`, whose records
+// start at `offsets` (to may be offsets.size()).
+Bytes v1_segment(const Bytes& segment, const std::vector<std::size_t>& offsets, std::size_t from,
+                 std::size_t to, std::uint32_t id) {
+  Bytes out(segment.begin(), segment.begin() + ipc::v1::kSegmentHeaderSize);
+  std::memcpy(out.data() + offsetof(ipc::v1::SegmentHeader, segment_id), &id, 4);
+  std::size_t end = 0;
+  if (to < offsets.size()) {
+    end = offsets[to];
+  } else {
+    std::uint32_t commit = 0;
+    std::memcpy(&commit, segment.data() + offsets.back(), 4);
+    end = offsets.back() + ipc::v1::record_size(commit - 1);
+  }
+  out.insert(out.end(), segment.begin() + static_cast<std::ptrdiff_t>(offsets[from]),
+             segment.begin() + static_cast<std::ptrdiff_t>(end));
+  return out;
+}
+
+// The seek index v1 writes for a hot segment: an entry every `stride` records.
+Bytes v1_seek_index(const Bytes& segment, std::uint64_t id, std::uint32_t stride) {
+  ipc::v1::SeekIndexHeader h{};
+  std::memcpy(h.magic, ipc::v1::kSeekIndexMagic, sizeof h.magic);
+  h.version = ipc::v1::kSeekIndexVersion;
+  h.header_len = sizeof h;
+  h.segment_id = id;
+  h.segment_size = segment.size();
+  h.data_offset = ipc::v1::kSegmentHeaderSize;
+  h.entry_stride = stride;
+  std::vector<ipc::v1::SeekIndexEntry> entries;
+  const std::vector<std::size_t> offsets = record_offsets(segment);
+  for (std::size_t i = 0; i < offsets.size(); ++i) {
+    ipc::v1::MessageHeader m;
+    std::memcpy(&m, segment.data() + offsets[i], sizeof m);
+    if (i == 0) h.min_seq = m.seq, h.min_timestamp_ns = m.timestamp_ns;
+    h.max_seq = m.seq;
+    h.max_timestamp_ns = std::max(h.max_timestamp_ns, m.timestamp_ns);
+    if (i % stride == 0) entries.push_back({m.seq, m.timestamp_ns, offsets[i]});
+  }
+  h.entry_count = entries.size();
+  Bytes out(sizeof h + entries.size() * sizeof entries[0]);
+  std::memcpy(out.data(), &h, sizeof h);
+  std::memcpy(out.data() + sizeof h, entries.data(), entries.size() * sizeof entries[0]);
+  return out;
+}
+
 void v1_log() {
   const fs::path v = g_source / "tests/data/chronicle-rs-v1";
   const fs::path day = v / "table/channel=101/date=2026-01-27";
@@ -384,6 +540,60 @@ void v1_log() {
                       read(v / "log_cold/000000000.idx")}));
   const auto [tiny, tiny_index] = compress_v1(Bytes(head.begin(), head.begin() + 32), 4096);
   write("v1_log", "cold-shorter-than-header", container(1, {tiny_index, tiny, {}}));
+
+  // Two segments (layout bytes from 0x80, see v1_log_fuzz.cpp): the records
+  // of the prefix above split in two, each segment with its seek index, so
+  // seeks cross from one to the other; segment 0 cold and 1 hot; segment 1
+  // starting a new writer session (seq 0) and with a seq that neither goes
+  // on nor restarts; a missing segment 1; names that are not the log's.
+  const std::vector<std::size_t> offsets = record_offsets(head);
+  const std::size_t half = offsets.size() / 2;
+  const Bytes first = v1_segment(head, offsets, 0, half, 0);
+  const Bytes second = v1_segment(head, offsets, half, offsets.size(), 1);
+  write("v1_log", "two-segments",
+        container(0x80, {first, v1_seek_index(first, 0, 8), second, v1_seek_index(second, 1, 8)}));
+  const auto [first_zst, first_zst_index] = compress_v1(first, 4096);
+  write("v1_log", "two-segments-cold-then-hot",
+        container(0x81, {first_zst_index, first_zst, v1_seek_index(first, 0, 8), second, {}}));
+  write("v1_log", "two-segments-new-session",
+        container(0x80, {first, {}, v1_segment(head, offsets, 0, half, 1), {}}));
+  write("v1_log", "two-segments-seq-skips",
+        container(0x80, {first, {}, v1_segment(head, offsets, half + 1, offsets.size(), 1), {}}));
+  const Bytes second_as_2 = v1_segment(head, offsets, half, offsets.size(), 2);
+  write("v1_log", "two-segments-gap", container(0x89, {first, {}, second_as_2, {}}));
+  write("v1_log", "two-segments-foreign-names",
+        container(0x80 + 18, {first, {}, second, {}}));
+  // One segment with a seek index that disagrees with it: the index records
+  // another file size, or more records than the data holds (its last
+  // record zeroed, as a lost page would leave it).
+  Bytes other_size = v1_seek_index(head, 0, 8);
+  const std::uint64_t wrong_size = head.size() + ipc::v1::kRecordAlignment;
+  std::memcpy(other_size.data() + offsetof(ipc::v1::SeekIndexHeader, segment_size), &wrong_size, 8);
+  write("v1_log", "index-of-another-size", container(0, {head, other_size}));
+  Bytes lost_tail = head;
+  std::fill(lost_tail.begin() + static_cast<std::ptrdiff_t>(offsets.back()), lost_tail.end(), 0);
+  write("v1_log", "index-lists-more-records", container(0, {lost_tail, v1_seek_index(head, 0, 8)}));
+  // A frame index whose frames, of the largest block size the reader takes
+  // (256 MiB), claim a segment above 1 GiB: refused as Unsupported before
+  // any frame is read (the .q.zst holds one byte per frame).
+  {
+    constexpr std::uint32_t block = 256u << 20;
+    constexpr std::uint32_t frames = 5;
+    ipc::v1::FrameIndexHeader h{};
+    std::memcpy(h.magic, ipc::v1::kFrameIndexMagic, sizeof h.magic);
+    h.version = ipc::v1::kFrameIndexVersion;
+    h.header_len = sizeof h;
+    h.block_size = block;
+    h.frame_count = frames;
+    std::vector<ipc::v1::FrameIndexEntry> entries;
+    for (std::uint32_t i = 0; i < frames; ++i) {
+      entries.push_back({std::uint64_t{i} * block, i, 1, block});
+    }
+    Bytes index(sizeof h + sizeof entries[0] * frames);
+    std::memcpy(index.data(), &h, sizeof h);
+    std::memcpy(index.data() + sizeof h, entries.data(), sizeof entries[0] * frames);
+    write("v1_log", "cold-index-claims-over-1-gib", container(1, {index, Bytes(frames, 0), {}}));
+  }
 }
 
 }  // namespace
@@ -403,6 +613,7 @@ int main(int argc, char** argv) {
   partition_path();
   cli_args();
   v1_log();
+  seekable();
   fs::remove_all(g_scratch);
   return 0;
 }
