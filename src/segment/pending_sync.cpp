@@ -49,11 +49,28 @@ void PendingSync::add_error(Error error) {
   if (!error_) error_ = std::move(error);
 }
 
-Status PendingSync::run() {
+Status PendingSync::check_same_process(const char* call) const {
   if (!empty() && fork_gen_ != detail::fork_generation()) {
-    return Error(Errc::Closed,
-                 "sync() in a forked child: the parent's writer owns these files and syncs them");
+    return Error(Errc::Closed, fmt::format("{} in a forked child: the parent's writer owns these "
+                                           "files and syncs them",
+                                           call));
   }
+  return {};
+}
+
+Status PendingSync::start_writeback() {
+  if (auto st = check_same_process("flush()"); !st) return st;
+  Status first;
+  for (File& f : files_) {
+    if (!f.fd) continue;
+    Status st = f.fs->start_writeback(f.fd.get(), f.path, 0, 0);
+    if (!st && first) first = std::move(st);
+  }
+  return first;
+}
+
+Status PendingSync::run() {
+  if (auto st = check_same_process("sync()"); !st) return st;
   Status first = error_ ? Status(std::move(error_)) : Status();
   auto keep = [&](Status st) {
     if (!st && first) first = std::move(st);

@@ -266,7 +266,7 @@ TEST_F(FaultTest, AFailedSyncOnSealIsReportedByRunEvenIfTheRetrySucceeds) {
   EXPECT_ERROR(pending.run(), Errc::Io);
 }
 
-TEST_F(FaultTest, PendingSyncDoesNothingInAForkedChild) {
+TEST_F(FaultTest, PendingSyncDoesNothingInAForkedChildAndStartsWriteBackInItsProcess) {
   test::SyncLogFs fs;
   ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), options(fs)));
   test::append_records(w, kSeed, 0, 3, 300);
@@ -274,9 +274,14 @@ TEST_F(FaultTest, PendingSyncDoesNothingInAForkedChild) {
   ASSERT_OK(w.close(pending));
   fs.reset_counts();
   test::expect_child_passed(test::run_in_child([&] {
+    EXPECT_ERROR(pending.start_writeback(), Errc::Closed);
     EXPECT_ERROR(pending.run(), Errc::Closed);
     EXPECT_EQ(fs.count(FsOp::Fsync), 0);
+    EXPECT_EQ(fs.count(FsOp::SyncRange), 0);
   }));
+  ASSERT_OK(pending.start_writeback());
+  EXPECT_GT(fs.count(FsOp::SyncRange), 0);
+  EXPECT_EQ(fs.count(FsOp::Fsync), 0) << "start_writeback() does not wait";
   ASSERT_OK(pending.run());
   EXPECT_GT(fs.count(FsOp::Fsync), 0);
 }

@@ -94,6 +94,35 @@ TEST_F(RollingWriterTest, SyncCoversThePartitionsItMovedAwayFrom) {
   EXPECT_TRUE(fs.synced_file(segment_path(t.root() + "/venue=XNAS/t=2026-01-31", 0)));
 }
 
+TEST_F(RollingWriterTest, FlushStartsWriteBackOfThePartitionsItMovedAwayFromToo) {
+  test::SyncLogFs fs;
+  ASSERT_OK_AND_ASSIGN(auto t, make_on(fs));
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  const std::string day0 = t.root() + "/venue=XNAS/t=2026-01-29";
+  const std::string day1 = t.root() + "/venue=XNAS/t=2026-01-30";
+  ASSERT_OK(w.append(1, kDay0, {}));
+  ASSERT_OK(w.append(1, kDay0 + kDayNs, {}));  // moves to the next day
+  fs.forget();
+  ASSERT_OK(w.flush());
+  EXPECT_TRUE(fs.wrote_back(segment_path(day0, 0)));
+  EXPECT_TRUE(fs.wrote_back(segment_path(day1, 0)));
+  EXPECT_FALSE(fs.synced_file(segment_path(day0, 0))) << "flush() does not wait";
+
+  // A failure names the left partition's file; the current one is still
+  // flushed (it has new records), and sync() still covers the left one.
+  ASSERT_OK(w.append(1, kDay0 + kDayNs + 1, {}));
+  fs.forget();
+  fs.fail(FsOp::SyncRange, 1, EIO);
+  auto failed = w.flush();
+  EXPECT_ERROR(failed, Errc::Io);
+  EXPECT_NE(failed.error().message().find(segment_path(day0, 0)), std::string::npos)
+      << failed.error().message();
+  EXPECT_TRUE(fs.wrote_back(segment_path(day1, 0)));
+  fs.clear();
+  ASSERT_OK(w.sync());
+  EXPECT_TRUE(fs.synced_file(segment_path(day0, 0)));
+}
+
 TEST_F(RollingWriterTest, AFailedSyncOfALeftPartitionFailsEveryLaterSync) {
   test::SyncLogFs fs;
   ASSERT_OK_AND_ASSIGN(auto t, make_on(fs));

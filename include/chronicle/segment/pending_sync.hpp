@@ -40,6 +40,11 @@ class PendingSync {
   // A failure the closed writer's own syncs had met: run() reports it.
   void add_error(Error error);
 
+  // Starts write-back of the files it holds a descriptor for (as
+  // SegmentWriter::flush() does for its own), without waiting and without
+  // forgetting them: run() still syncs them. Returns the first failure; the
+  // other files are still started. Closed in a forked child, as run().
+  Status start_writeback();
   // fdatasyncs the files, then fsyncs the directories, and forgets them all.
   // Returns the first failure (a recorded one first); the work after a
   // failure is still done, so that one bad file does not leave the others
@@ -57,6 +62,8 @@ class PendingSync {
     std::uint64_t synced_watermark;
   };
   static Status sync_file(File& f);
+  // Closed when work was added in another process (before a fork).
+  Status check_same_process(const char* call) const;
   struct Dir {
     FileSystem* fs;
     std::string path;

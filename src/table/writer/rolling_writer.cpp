@@ -60,7 +60,14 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
   return seq;
 }
 
-Status RollingWriter::flush() { return current_ ? current_->flush() : Status(); }
+Status RollingWriter::flush() {
+  Status st = unsynced_.start_writeback();
+  if (current_) {
+    Status mine = current_->flush();
+    if (st) st = std::move(mine);
+  }
+  return st;
+}
 Status RollingWriter::sync() {
   if (sync_error_) return sync_error_;
   Status st = unsynced_.run();

@@ -55,6 +55,8 @@ class RollingWriter {
     return append_slow(type_id, timestamp_ns, payload);
   }
 
+  // Starts write-back (without waiting) of the current partition's records
+  // and of those it moved away from since the last sync().
   Status flush();
   // Returns once every record appended before the call is durable, in the
   // current partition and in those it moved away from since the last sync().
