@@ -1,7 +1,7 @@
 #include "frame_prefetcher.hpp"
 
 #include <algorithm>
-#include <system_error>
+#include <exception>
 
 namespace chronicle::detail {
 
@@ -21,9 +21,10 @@ Status FramePrefetcher::start_worker() {
   if (!worker) return std::move(worker).error();
   try {
     worker_ = std::thread([this, z = std::move(*worker)]() mutable { run(std::move(z)); });
-  } catch (const std::system_error&) {
-    // No thread to be had (thread or address-space limit): the reader
-    // decompresses every frame itself, without read-ahead.
+  } catch (const std::exception&) {
+    // No thread to be had (system_error: a thread or address-space limit;
+    // bad_alloc for its state): the reader decompresses every frame itself,
+    // without read-ahead, until trim() lets it try again.
     no_thread_ = true;
   }
   return {};
@@ -74,6 +75,7 @@ void FramePrefetcher::run(ZstdDecompressor z) {
 }
 
 void FramePrefetcher::trim() noexcept {
+  no_thread_ = false;  // the next sequential read tries to start one again
   std::lock_guard lock(mu_);
   current_ = {};
   current_frame_ = SIZE_MAX;

@@ -65,7 +65,9 @@ class FramePrefetcher {
   std::list<Slot> slots_;                     // guarded by mu_; nodes are stable
   std::vector<std::vector<std::byte>> free_;  // guarded by mu_
   bool stop_ = false;                         // guarded by mu_
-  bool no_thread_ = false;  // the thread could not be started: no read-ahead
+  // The thread could not be started: no read-ahead until trim(). The
+  // reader's own, like current_.
+  bool no_thread_ = false;
   std::thread worker_;
 };
 

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <system_error>
+#include <exception>
 #include <vector>
 
 #include <chronicle/core/errors.hpp>
@@ -101,7 +101,7 @@ AccessTracker::AccessTracker(AccessTrackerOptions options)
   if (options_.flush_interval.count() <= 0) return;
   try {
     thread_ = std::thread([this] { run(); });
-  } catch (const std::system_error&) {
+  } catch (const std::exception&) {  // system_error, or bad_alloc for its state
     // No thread to be had (thread or address-space limit): reads are still
     // recorded, and flushed by flush() and the destructor.
   }

@@ -1,8 +1,11 @@
 #include <chronicle/lifecycle/storage_lifecycle_manager.hpp>
 
+#include <cerrno>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <mutex>
+#include <new>
 #include <system_error>
 #include <thread>
 
@@ -54,9 +57,10 @@ class JobQueue {
  public:
   JobQueue(unsigned workers, std::size_t limit, std::function<void(detail::SegmentJob&)> run)
       : limit_(limit), run_(std::move(run)) {
+    threads_.reserve(workers);  // so that only the threads' own start can fail below
     try {
       for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
-    } catch (const std::system_error&) {
+    } catch (const std::exception&) {  // system_error, or bad_alloc for a thread's state
     }
   }
   ~JobQueue() { finish(); }
@@ -325,6 +329,11 @@ Status StorageLifecycleManager::start_background(std::chrono::milliseconds inter
                  fmt::format("cannot start the background lifecycle thread for {}: {}",
                              impl.table.root(), e.what()),
                  e.code().value());
+  } catch (const std::bad_alloc&) {
+    return Error(Errc::Io, fmt::format("cannot start the background lifecycle thread for {}: "
+                                       "out of memory",
+                                       impl.table.root()),
+                 ENOMEM);
   }
   return {};
 }

@@ -7,9 +7,11 @@
 // Skipped under sanitizers, which reserve terabytes of address space.
 #include <sys/resource.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <system_error>
@@ -39,7 +41,10 @@ class ThreadHog {
  public:
   ThreadHog() {
     try {
-      for (;;) threads_.emplace_back([this] { wait(); });
+      for (;;) {
+        const std::size_t index = threads_.size();
+        threads_.emplace_back([this, index] { wait(index); });
+      }
     } catch (const std::system_error&) {
     }
   }
@@ -53,15 +58,27 @@ class ThreadHog {
     for (auto& t : threads_) t.join();
     threads_.clear();
   }
+  // Ends one thread, whose stack the next thread started then reuses: room
+  // for exactly one thread at a time.
+  void release_one() {
+    {
+      std::lock_guard lock(mu_);
+      ending_ = threads_.size() - 1;
+    }
+    cv_.notify_all();
+    threads_.back().join();
+    threads_.pop_back();
+  }
 
  private:
-  void wait() {
+  void wait(std::size_t index) {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return released_; });
+    cv_.wait(lock, [&] { return released_ || ending_ == index; });
   }
   std::mutex mu_;
   std::condition_variable cv_;
   bool released_ = false;
+  std::size_t ending_ = SIZE_MAX;
   std::vector<std::thread> threads_;
 };
 
@@ -126,6 +143,38 @@ TEST_F(ThreadLimitTest, WithoutThreadsTheLifecycleAndColdReadsStillWork) {
     limit.raise();
     ASSERT_OK(m.start_background(std::chrono::milliseconds(10)));
     m.stop_background();
+  }));
+}
+
+TEST_F(ThreadLimitTest, WithOneThreadOfTwoWorkersTheOneThatStartedRunsEveryJob) {
+  make_table(3, 300);
+  const auto before = all_records();
+  LifecycleConfig config;
+  config.policy = CompressionPolicy::immediate();
+  config.parallel_workers = 2;
+  expect_child_passed(run_in_child([&] {
+    auto m = manager(config);
+    ScopedLimit limit(RLIMIT_AS, address_space_bytes() + kHeadroom);
+    ASSERT_TRUE(limit.ok()) << "setrlimit(RLIMIT_AS): " << std::strerror(errno);
+    ThreadHog hog;
+    ASSERT_FALSE(thread_starts()) << "the limit leaves room for a thread: the test proves nothing";
+    hog.release_one();
+    {
+      std::atomic<bool> done{false};
+      std::thread only([&] {
+        while (!done) std::this_thread::yield();
+      });
+      EXPECT_FALSE(thread_starts()) << "room for two threads: the test proves nothing";
+      done = true;
+      only.join();
+    }
+
+    ASSERT_OK_AND_ASSIGN(const LifecycleStats stats, m.run_once());
+    EXPECT_EQ(stats.segments_scanned, 15u) << stats.to_string();
+    EXPECT_EQ(stats.compressed, stats.segments_scanned) << stats.to_string();
+    EXPECT_TRUE(stats.errors.empty()) << stats.to_string();
+    EXPECT_EQ(count_files(".q"), 0u);
+    EXPECT_EQ(all_records(), before);
   }));
 }
 

@@ -29,7 +29,9 @@ class SegmentBytes {
  public:
   // Opens `file` as its tier says. Errors: Io; Corruption for a file shorter
   // than a segment header, a damaged frame index, or a bad segment header;
-  // Unsupported for another segment version.
+  // Unsupported for another segment version or frame index version, or a
+  // cold segment above kMaxV1SegmentSize (a hot one is mapped, whatever its
+  // size).
   static Result<SegmentBytes> open(FileSystem& fs, const V1SegmentFile& file);
   // Opens the cold copy of a hot segment (V1SegmentFile::cold_copy).
   static Result<SegmentBytes> open_cold(FileSystem& fs, std::uint64_t id, const std::string& path);

@@ -48,16 +48,23 @@ void TableReader::advance(std::size_t i) noexcept {
   }
 }
 
-// (ts, partition) < (other.ts, other.partition) as one 128-bit comparison,
-// which compiles to a cmp and two sbb (the last makes the mask) on x86-64.
-// Compared field by field, GCC turns the comparison of bools joined by ||
-// (or by | on bools) into a branch, and the outcome here is as random as the
-// data.
+// (ts, partition) < (other.ts, other.partition), without a branch: the
+// outcome is as random as the data. As one 128-bit comparison it compiles to
+// a cmp and two sbb, the last of which makes the mask, on x86-64. Compared
+// field by field, GCC turns bools joined by || (or by | on bools) into a
+// branch; integer operators on the results stay branch-free.
 std::uint64_t TableReader::MergeKey::before_mask(const MergeKey& other) const noexcept {
+#ifdef __SIZEOF_INT128__
   __extension__ typedef unsigned __int128 u128;  // GCC and Clang
   const u128 self = (u128{ts} << 64) | partition;
   const u128 that = (u128{other.ts} << 64) | other.partition;
   return 0 - std::uint64_t{self < that};
+#else
+  const std::uint64_t before =
+      std::uint64_t{ts < other.ts} |
+      (std::uint64_t{ts == other.ts} & std::uint64_t{partition < other.partition});
+  return 0 - before;
+#endif
 }
 
 TableReader::MergeKey TableReader::key_of(std::size_t i) const noexcept {

@@ -56,7 +56,8 @@ class RollingWriter {
   }
 
   // Starts write-back (without waiting) of the current partition's records
-  // and of those it moved away from since the last sync().
+  // and of the segment files it still holds open of the partitions it moved
+  // away from since the last sync() (see PendingSync::start_writeback).
   Status flush();
   // Returns once every record appended before the call is durable, in the
   // current partition and in those it moved away from since the last sync().
