@@ -17,8 +17,10 @@ Result<MmapFile> MmapFile::map(FileSystem& fs, int fd, const std::string& path, 
 
 namespace {
 
-// 4 MiB: a few milliseconds of page allocation, the longest a cancel waits.
-constexpr std::size_t kPopulateChunk = std::size_t{4} << 20;
+// 1 MiB: well under a millisecond of page allocation, the longest a cancel
+// (a roll taking the next segment early) waits; the extra madvise calls cost
+// microseconds per 64 MiB.
+constexpr std::size_t kPopulateChunk = std::size_t{1} << 20;
 
 bool cancelled(const std::atomic<bool>* cancel) noexcept {
   return cancel != nullptr && cancel->load(std::memory_order_relaxed);

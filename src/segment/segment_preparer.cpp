@@ -193,7 +193,9 @@ void SegmentPreparer::populate(std::byte* data, std::size_t len) {
 Result<PreparedSegment> SegmentPreparer::take(std::uint64_t id) {
   if (thread_.joinable()) {
     std::unique_lock lock(mu_);
+    cancel_ = true;
     cv_.wait(lock, [&] { return !busy_ && !(requested_ && *requested_ == id && !ready_); });
+    cancel_ = false;
     if (ready_) {
       Result<PreparedSegment> got = std::move(*ready_);
       ready_.reset();

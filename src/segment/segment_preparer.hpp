@@ -99,7 +99,10 @@ class SegmentPreparer {
   // REQUIRES: the mapping outlives this preparer or a later retire() of it.
   void populate(std::byte* data, std::size_t len);
   // Segment `id`, prepared: waits for the background work, or prepares it
-  // now if it was not requested or the background attempt failed.
+  // now if it was not requested or the background attempt failed. A segment
+  // still being faulted in is taken as it is (the wait ends within one
+  // chunk): the writer's own stores fault in the rest, which costs the roll
+  // nothing, where waiting for the whole segment could cost it tens of ms.
   Result<PreparedSegment> take(std::uint64_t id);
   // The segment prepared ahead, for a writer that is about to close: stops
   // its pre-faulting where it is (within one chunk) rather than waiting for
