@@ -240,27 +240,32 @@ TEST_F(V1DamageTest, FrameIndexWithAnotherBlockSize) {
 }
 
 TEST_F(V1DamageTest, FrameIndexClaimingASegmentAboveTheLimitIsRefusedBeforeAnyFrameIsRead) {
-  // Five frames of 256 MiB each: every entry is in bounds on its own, but
-  // a reader would need a window the size of a record up to 1.25 GiB long.
+  // Frames of 256 MiB each, every entry in bounds on its own: five would
+  // need a reader's window the size of a record up to 1.25 GiB long. Four
+  // (exactly 1 GiB) pass the index check and fail only on decompression.
   const std::string dir = copy("log_cold");
   const std::string idx = dir + "/000000000.q.zst.idx";
   const std::uint64_t zst_size = fs::file_size(dir + "/000000000.q.zst");
   const std::uint32_t block = 256u << 20;
-  std::vector<char> bytes(24);
-  std::memcpy(bytes.data(), "QZSTIDX1", 8);
-  const std::uint16_t version = 1, header_len = 24;
-  const std::uint64_t frames = 5;
-  std::memcpy(bytes.data() + 8, &version, 2);
-  std::memcpy(bytes.data() + 10, &header_len, 2);
-  std::memcpy(bytes.data() + 12, &block, 4);
-  std::memcpy(bytes.data() + 16, &frames, 8);
-  for (std::uint64_t i = 0; i < frames; ++i) {
-    const std::uint64_t compressed = i + 1 < frames ? 1 : zst_size - (frames - 1);
-    const FrameIndexEntry e{i * block, i, static_cast<std::uint32_t>(compressed), block};
-    const auto* p = reinterpret_cast<const char*>(&e);
-    bytes.insert(bytes.end(), p, p + sizeof e);
-  }
-  test::write_file(idx, bytes);
+  auto write_index = [&](std::uint64_t frames) {
+    std::vector<char> bytes(24);
+    std::memcpy(bytes.data(), "QZSTIDX1", 8);
+    const std::uint16_t version = 1, header_len = 24;
+    std::memcpy(bytes.data() + 8, &version, 2);
+    std::memcpy(bytes.data() + 10, &header_len, 2);
+    std::memcpy(bytes.data() + 12, &block, 4);
+    std::memcpy(bytes.data() + 16, &frames, 8);
+    for (std::uint64_t i = 0; i < frames; ++i) {
+      const std::uint64_t compressed = i + 1 < frames ? 1 : zst_size - (frames - 1);
+      const FrameIndexEntry e{i * block, i, static_cast<std::uint32_t>(compressed), block};
+      const auto* p = reinterpret_cast<const char*>(&e);
+      bytes.insert(bytes.end(), p, p + sizeof e);
+    }
+    test::write_file(idx, bytes);
+  };
+  write_index(4);
+  EXPECT_EQ(expect_failure(dir, Errc::Corruption, {"000000000.q.zst"}), 0u);
+  write_index(5);
   EXPECT_EQ(expect_failure(dir, Errc::Unsupported,
                            {"000000000.q.zst.idx", "frames 0..4", "offset 120", "1342177280 bytes",
                             "at most 1073741824"}),
