@@ -33,11 +33,12 @@
 #include <algorithm>
 #include <compare>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "fuzz_check.hpp"
 #include "fuzz_schemes.hpp"
@@ -217,8 +218,7 @@ void check_date(std::string_view rest) {
   int y2 = 0, m2 = 0, d2 = 0;
   civil_from_days(date->days, y2, m2, d2);
   CHRONICLE_FUZZ_CHECK(y2 == y && m2 == m && d2 == d);
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", y, m, d);
+  const std::string text = fmt::format("{:04}-{:02}-{:02}", y, m, d);
   CHRONICLE_FUZZ_CHECK(PartitionValue(*date).to_string() == text);
   auto parsed = PartitionValue::parse(KeyType::Date, text);
   CHRONICLE_FUZZ_CHECK(parsed.has_value() && *parsed == PartitionValue(*date));
