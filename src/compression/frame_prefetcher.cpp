@@ -7,7 +7,7 @@ namespace chronicle::detail {
 
 Result<std::unique_ptr<FramePrefetcher>> FramePrefetcher::create(const SeekableReader& reader,
                                                                  std::size_t ahead) {
-  auto mine = ZstdDecompressor::create(reader.max_frame_size());
+  auto mine = ZstdDecompressor::create();
   if (!mine) return std::move(mine).error();
   return std::unique_ptr<FramePrefetcher>(new FramePrefetcher(reader, ahead, std::move(*mine)));
 }
@@ -17,7 +17,7 @@ FramePrefetcher::FramePrefetcher(const SeekableReader& reader, std::size_t ahead
     : reader_(reader), ahead_(ahead), z_(std::move(mine)) {}
 
 Status FramePrefetcher::start_worker() {
-  auto worker = ZstdDecompressor::create(reader_.max_frame_size());
+  auto worker = ZstdDecompressor::create();
   if (!worker) return std::move(worker).error();
   try {
     worker_ = std::thread([this, z = std::move(*worker)]() mutable { run(std::move(z)); });

@@ -103,7 +103,7 @@ Result<SeekableReader> SeekableReader::open(FileSystem& fs, const std::string& p
     }
     file->max_frame = std::max(file->max_frame, file->table.frame_size(i));
   }
-  auto z = ZstdDecompressor::create(file->max_frame);
+  auto z = ZstdDecompressor::create();
   if (!z) return std::move(z).error();
   return SeekableReader(std::move(file), std::make_unique<Cache>(std::move(*z)));
 }

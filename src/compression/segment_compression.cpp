@@ -54,7 +54,7 @@ Status verify_seekable_matches(FileSystem& fs, const std::string& path,
     return corruption(path, 0, "compressed file holds {} bytes: expected {}", reader->size(),
                       expected.size());
   }
-  auto z = ZstdDecompressor::create(reader->max_frame_size());
+  auto z = ZstdDecompressor::create();
   if (!z) return std::move(z).error();
   std::vector<std::byte> frame;
   const SeekTable& t = reader->table();
@@ -89,7 +89,9 @@ Result<std::string> write_verified_cold(FileSystem& fs, const std::string& final
   for (std::uint64_t off = 0; off < data.size(); off += block) {
     const std::uint64_t n = std::min<std::uint64_t>(block, data.size() - off);
     if (auto st = writer->write_frame(data.subspan(off, n)); !st) return fail(std::move(st).error());
-    if (options.on_frame) options.on_frame(n);
+    if (options.on_frame) {
+      if (auto st = options.on_frame(n); !st) return fail(std::move(st).error());
+    }
   }
   auto size = writer->finish();
   if (!size) return fail(std::move(size).error());

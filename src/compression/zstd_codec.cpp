@@ -2,9 +2,6 @@
 
 #include <zstd.h>
 
-#include <algorithm>
-#include <bit>
-
 #include <chronicle/core/errors.hpp>
 
 namespace chronicle {
@@ -101,17 +98,9 @@ ZstdDecompressor::ZstdDecompressor(ZstdDecompressor&&) noexcept = default;
 ZstdDecompressor& ZstdDecompressor::operator=(ZstdDecompressor&&) noexcept = default;
 ZstdDecompressor::~ZstdDecompressor() = default;
 
-Result<ZstdDecompressor> ZstdDecompressor::create(std::size_t max_frame_size) {
+Result<ZstdDecompressor> ZstdDecompressor::create() {
   auto ctx = std::make_unique<Ctx>();
   if (ctx->dctx == nullptr) return Error(Errc::Io, "ZSTD_createDCtx failed: out of memory");
-  // The window a frame needs is at most its content size; allow the next
-  // power of two above the largest frame, and never below zstd's minimum.
-  // (10 and 31 are zstd's ZSTD_WINDOWLOG_ABSOLUTEMIN and 64-bit maximum.)
-  const int log = std::clamp(static_cast<int>(std::bit_width(max_frame_size | 1)), 10, 31);
-  const size_t r = ZSTD_DCtx_setParameter(ctx->dctx, ZSTD_d_windowLogMax, log);
-  if (ZSTD_isError(r)) {
-    return invalid_argument("zstd rejected windowLogMax {}: {}", log, ZSTD_getErrorName(r));
-  }
   return ZstdDecompressor(std::move(ctx));
 }
 

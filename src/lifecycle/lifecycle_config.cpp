@@ -29,6 +29,11 @@ Status LifecycleConfig::validate() const {
   if (retention.max_partition_bytes && *retention.max_partition_bytes == 0) {
     return invalid_argument("retention.max_partition_bytes 0 is invalid: expected at least 1");
   }
+  if (max_bytes_per_second != 0 && max_bytes_per_second < kMinBytesPerSecond) {
+    return invalid_argument("max_bytes_per_second {} is invalid: expected 0 (no cap) or at least {} "
+                            "(the unit is bytes per second)",
+                            max_bytes_per_second, kMinBytesPerSecond);
+  }
   return {};
 }
 

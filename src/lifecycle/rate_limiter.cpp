@@ -5,8 +5,9 @@
 
 namespace chronicle {
 
-void RateLimiter::acquire(std::uint64_t bytes) {
-  if (rate_ == 0) return;
+bool RateLimiter::acquire(std::uint64_t bytes, const std::atomic<bool>* cancel) {
+  const auto cancelled = [cancel] { return cancel != nullptr && cancel->load(); };
+  if (rate_ == 0) return !cancelled();
   std::chrono::duration<double> wait{0};
   {
     std::lock_guard lock(mu_);
@@ -24,7 +25,15 @@ void RateLimiter::acquire(std::uint64_t bytes) {
     tokens_ -= static_cast<double>(bytes);
     if (tokens_ < 0) wait = std::chrono::duration<double>(-tokens_ / static_cast<double>(rate_));
   }
-  if (wait.count() > 0) std::this_thread::sleep_for(wait);
+  // In slices, so that a cancel (the manager stopping) is seen soon even
+  // when a small cap makes the wait long.
+  const auto until = std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait);
+  for (auto now = std::chrono::steady_clock::now(); now < until && !cancelled();
+       now = std::chrono::steady_clock::now()) {
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now, kCancelCheck));
+  }
+  return !cancelled();
 }
 
 }  // namespace chronicle

@@ -1,5 +1,6 @@
 #include <chronicle/lifecycle/storage_lifecycle_manager.hpp>
 
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <deque>
@@ -30,6 +31,9 @@ struct StorageLifecycleManager::Impl {
   std::mutex bg_mu;
   std::condition_variable bg_cv;
   bool bg_stop = false;  // guarded by bg_mu
+  // Set by stop_background(): the background run in progress starts no
+  // more jobs, and the frames being compressed are the last ones.
+  std::atomic<bool> bg_cancel{false};
   std::thread bg_thread;
 
   Impl(Table t, LifecycleConfig c)
@@ -43,8 +47,15 @@ struct StorageLifecycleManager::Impl {
     compression.fs = &table.file_system();
   }
 
-  Result<LifecycleStats> run(const std::vector<PartitionInfo>& partitions, bool compress_all);
-  void execute(detail::SegmentJob& job, RateLimiter& limiter, LifecycleStats& stats);
+  // One pass over the table (run_once); `cancel` as in run().
+  Result<LifecycleStats> scan(const std::atomic<bool>* cancel);
+  // Once `*cancel` is set (null: never), no further partition is planned and
+  // no further job started; compressions in progress stop after their frame
+  // (skipped "stopped").
+  Result<LifecycleStats> run(const std::vector<PartitionInfo>& partitions, bool compress_all,
+                             const std::atomic<bool>* cancel);
+  void execute(detail::SegmentJob& job, RateLimiter& limiter, const std::atomic<bool>* cancel,
+               LifecycleStats& stats);
 };
 
 namespace {
@@ -124,7 +135,12 @@ std::string kept_message(const std::vector<std::string>& kept) {
 }  // namespace
 
 void StorageLifecycleManager::Impl::execute(detail::SegmentJob& job, RateLimiter& limiter,
-                                            LifecycleStats& stats) {
+                                            const std::atomic<bool>* cancel, LifecycleStats& stats) {
+  const auto cancelled = [cancel] { return cancel != nullptr && cancel->load(); };
+  if (cancelled()) {
+    ++stats.skipped["stopped"];
+    return;
+  }
   const SegmentInfo& s = job.segment;
   if (job.kind == detail::SegmentJob::Kind::Delete) {
     FileSystem& fs = table.file_system();
@@ -139,12 +155,17 @@ void StorageLifecycleManager::Impl::execute(detail::SegmentJob& job, RateLimiter
     return;
   }
   SegmentCompressionOptions options = compression;
-  options.on_frame = [&limiter](std::uint64_t bytes) { limiter.acquire(bytes); };
+  options.on_frame = [&limiter, cancel](std::uint64_t bytes) -> Status {
+    if (limiter.acquire(bytes, cancel)) return {};
+    return Error(Errc::Closed, "the lifecycle manager is stopping");
+  };
   auto r = compress_segment(job.dir, s.segment_id, options);
   if (r) {
     ++stats.compressed;
     stats.bytes_before += r->bytes_before;
     stats.bytes_after += r->bytes_after;
+  } else if (r.error().code() == Errc::Closed && cancelled()) {
+    ++stats.skipped["stopped"];
   } else if (r.error().code() == Errc::InvalidArgument) {
     ++stats.skipped["unsealed"];  // sealed only in the listing's view; a writer's roll is in flight
   } else if (r.error().code() == Errc::NotFound) {
@@ -155,7 +176,8 @@ void StorageLifecycleManager::Impl::execute(detail::SegmentJob& job, RateLimiter
 }
 
 Result<LifecycleStats> StorageLifecycleManager::Impl::run(const std::vector<PartitionInfo>& partitions,
-                                                          bool compress_all) {
+                                                          bool compress_all,
+                                                          const std::atomic<bool>* cancel) {
   const auto start = std::chrono::steady_clock::now();
   LifecycleStats total;
   total.dry_run = config.dry_run;
@@ -165,7 +187,7 @@ Result<LifecycleStats> StorageLifecycleManager::Impl::run(const std::vector<Part
     JobQueue queue(config.parallel_workers, 2 * config.parallel_workers,
                    [&](detail::SegmentJob& job) {
                      LifecycleStats one;
-                     execute(job, limiter, one);
+                     execute(job, limiter, cancel, one);
                      job.lock.reset();  // the partition lock goes with the partition's last job
                      std::lock_guard lock(stats_mu);
                      total.merge(one);
@@ -173,6 +195,7 @@ Result<LifecycleStats> StorageLifecycleManager::Impl::run(const std::vector<Part
     const detail::PlanInput in{table, policy, config.retention, clock->now_ns(), compress_all,
                                seals};
     for (const PartitionInfo& p : partitions) {
+      if (cancel != nullptr && cancel->load()) break;
       LifecycleStats part;
       ++part.partitions_scanned;
       const std::string dir = table.root() + "/" + p.path;
@@ -256,16 +279,18 @@ Result<StorageLifecycleManager> StorageLifecycleManager::open(std::string table_
 const Table& StorageLifecycleManager::table() const noexcept { return impl_->table; }
 const CompressionPolicy& StorageLifecycleManager::policy() const noexcept { return impl_->policy; }
 
-Result<LifecycleStats> StorageLifecycleManager::run_once() {
+Result<LifecycleStats> StorageLifecycleManager::Impl::scan(const std::atomic<bool>* cancel) {
   ListOptions list;
   list.stats = false;
-  auto partitions = impl_->table.partitions(PartitionFilter::all(), list);
+  auto partitions = table.partitions(PartitionFilter::all(), list);
   if (!partitions) return std::move(partitions).error();
-  const std::uint64_t scan = impl_->seals.begin_scan();
-  auto stats = impl_->run(*partitions, false);
-  impl_->seals.end_scan(scan);
+  const std::uint64_t id = seals.begin_scan();
+  auto stats = run(*partitions, false, cancel);
+  seals.end_scan(id);
   return stats;
 }
+
+Result<LifecycleStats> StorageLifecycleManager::run_once() { return impl_->scan(nullptr); }
 
 Result<LifecycleStats> StorageLifecycleManager::compress_partition(const std::string& relative_path) {
   auto values = parse_partition_path(impl_->table.scheme(), relative_path);
@@ -275,7 +300,7 @@ Result<LifecycleStats> StorageLifecycleManager::compress_partition(const std::st
   PartitionInfo p;
   p.values = std::move(*values);
   p.path = relative_path;
-  return impl_->run({p}, true);
+  return impl_->run({p}, true, nullptr);
 }
 
 Result<LifecycleStats> StorageLifecycleManager::decompress_segment(const std::string& relative_path,
@@ -312,13 +337,14 @@ Status StorageLifecycleManager::start_background(std::chrono::milliseconds inter
   Impl& impl = *impl_;
   if (impl.bg_thread.joinable()) return invalid_argument("the background mode is already running");
   impl.bg_stop = false;
+  impl.bg_cancel = false;
   try {
     impl.bg_thread = std::thread([this, interval, on_run = std::move(on_run)] {
       Impl& i = *impl_;
       std::unique_lock lock(i.bg_mu);
       while (!i.bg_stop) {
         lock.unlock();
-        auto stats = run_once();
+        auto stats = i.scan(&i.bg_cancel);
         if (on_run) on_run(stats);
         lock.lock();
         i.bg_cv.wait_for(lock, interval, [&] { return i.bg_stop; });
@@ -343,6 +369,7 @@ void StorageLifecycleManager::stop_background() {
   {
     std::lock_guard lock(impl.bg_mu);
     impl.bg_stop = true;
+    impl.bg_cancel = true;
   }
   impl.bg_cv.notify_all();
   if (impl.bg_thread.joinable()) impl.bg_thread.join();

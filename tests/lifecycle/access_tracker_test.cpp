@@ -24,6 +24,7 @@ AccessTrackerOptions manual(const Clock* clock) { return {std::chrono::milliseco
 TEST_F(LifecycleTest, TrackerRecordsReadsPerPartitionAndSegment) {
   make_table(2, 10);
   AccessTracker tracker(manual(&clock_));
+  EXPECT_FALSE(tracker.flushes_in_background());
   tracker.segment_opened(dir(0), 0);
   clock_.advance(100);
   tracker.segment_opened(dir(0), 0);
@@ -176,6 +177,7 @@ TEST_F(LifecycleTest, FlushFailuresOnReadOnlyDataAreCountedAndNeverStopReads) {
 TEST_F(LifecycleTest, TheBackgroundThreadFlushesOnItsOwn) {
   make_table(1, 10);
   AccessTracker t({std::chrono::milliseconds(5), &clock_});
+  EXPECT_TRUE(t.flushes_in_background());
   t.segment_opened(dir(0), 1);
   for (int i = 0; i < 400; ++i) {
     if (auto seen = AccessTracker::load(dir(0)); seen && !seen->empty()) return;

@@ -6,12 +6,15 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fcntl.h>
 #include <sys/file.h>
 
 #include <chronicle/compression/seekable_reader.hpp>
+#include <chronicle/core/temp_name.hpp>
 #include <chronicle/lifecycle/access_tracker.hpp>
 #include <chronicle/table/segment_index.hpp>
 
@@ -375,6 +378,63 @@ TEST_F(LifecycleTest, BackgroundModeRunsUntilStopped) {
   EXPECT_EQ(count_files(".q"), 0u);
 }
 
+// With a cap of 4 KiB/s and 4 KiB frames, the run would take about four
+// seconds per 16 KiB segment; stop_background() ends it within a frame.
+TEST_F(LifecycleTest, StopBackgroundCutsARateCappedRunShortAndLosesNothing) {
+  make_table(1, 300);
+  const auto before = all_records();
+  const std::size_t hot = segments(0).size();
+  ASSERT_GE(hot, 4u);
+  LifecycleConfig c;
+  c.policy = CompressionPolicy::immediate();
+  c.block_size = 4096;
+  c.max_bytes_per_second = LifecycleConfig::kMinBytesPerSecond;
+  auto m = manager(c);
+  std::mutex mu;
+  std::optional<Result<LifecycleStats>> last;
+  ASSERT_OK(m.start_background(std::chrono::hours(1), [&](const Result<LifecycleStats>& r) {
+    std::lock_guard lock(mu);
+    last = r;
+  }));
+  // Until the first compression has its temporary file (and is then held
+  // back by the cap after its first frame).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (count_files(".q.zst") == 0 && std::chrono::steady_clock::now() < deadline) {
+    bool temp = false;
+    for (const auto& e : std::filesystem::directory_iterator(dir(0))) {
+      temp |= e.path().filename().string().find(kTempMarker) != std::string::npos;
+    }
+    if (temp) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  m.stop_background();
+  const double stop_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(stop_s, 2.0) << "a capped run is not cut short";
+
+  std::lock_guard lock(mu);
+  ASSERT_TRUE(last.has_value());
+  ASSERT_OK(*last);
+  const LifecycleStats& stats = **last;
+  EXPECT_TRUE(stats.errors.empty()) << stats.to_string();
+  EXPECT_GE(stats.skipped.count("stopped") ? stats.skipped.at("stopped") : 0, 1u) << stats.to_string();
+  EXPECT_LT(stats.compressed, hot) << stats.to_string();
+  EXPECT_EQ(count_files(".q.zst"), stats.compressed);
+  EXPECT_EQ(count_files(".q"), hot - stats.compressed);
+  for (const auto& e : std::filesystem::directory_iterator(dir(0))) {
+    EXPECT_EQ(e.path().filename().string().find(kTempMarker), std::string::npos) << e.path();
+  }
+  EXPECT_EQ(all_records(), before);
+
+  // The next run, uncapped, finishes the job.
+  c.max_bytes_per_second = 0;
+  auto next = manager(c);
+  ASSERT_OK_AND_ASSIGN(auto done, next.run_once());
+  EXPECT_EQ(done.compressed, hot - stats.compressed) << done.to_string();
+  EXPECT_EQ(count_files(".q"), 0u);
+  EXPECT_EQ(all_records(), before);
+}
+
 TEST_F(LifecycleTest, BadConfigsAreRefused) {
   make_table(1, 10);
   LifecycleConfig c;
@@ -425,6 +485,8 @@ TEST_F(LifecycleTest, EveryBadConfigFieldIsRefusedNamingIt) {
        [](LifecycleConfig& c) { c.retention.delete_partitions_after_days = 36'501; }},
       {"retention.max_partition_bytes", "0",
        [](LifecycleConfig& c) { c.retention.max_partition_bytes = 0; }},
+      {"max_bytes_per_second", "1", [](LifecycleConfig& c) { c.max_bytes_per_second = 1; }},
+      {"max_bytes_per_second", "4095", [](LifecycleConfig& c) { c.max_bytes_per_second = 4095; }},
   };
   for (const Case& k : cases) {
     LifecycleConfig c;

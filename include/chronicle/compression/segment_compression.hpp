@@ -40,8 +40,10 @@ struct SegmentCompressionOptions {
   mode_t file_mode = 0644;  // before the umask; world-writable is refused (InvalidArgument)
   FileSystem* fs = nullptr;  // null: FileSystem::system()
   // Called after each frame is written with the frame's decompressed size;
-  // the lifecycle manager sleeps in it to cap the byte rate.
-  std::function<void(std::uint64_t)> on_frame;
+  // the lifecycle manager sleeps in it to cap the byte rate. An error stops
+  // the compression: the temporary file is removed, the segment stays hot,
+  // and compress_segment returns that error.
+  std::function<Status(std::uint64_t)> on_frame;
 };
 
 struct SegmentCompressionResult {

@@ -66,9 +66,11 @@ Status check_frame_content_size(std::span<const std::byte> frame, std::uint64_t 
 
 class ZstdDecompressor {
  public:
-  // `max_frame_size` bounds the window a frame may ask for (ZSTD_d_windowLogMax),
-  // so a hostile frame cannot make the decoder reserve gigabytes.
-  static Result<ZstdDecompressor> create(std::size_t max_frame_size);
+  // Decompression is one pass into the caller's exact-size buffer, so zstd
+  // reserves no window, whatever window a frame declares: the memory used is
+  // the context's fixed workspace plus `dst`, which the caller sized from a
+  // validated table.
+  static Result<ZstdDecompressor> create();
   ZstdDecompressor(ZstdDecompressor&&) noexcept;
   ZstdDecompressor& operator=(ZstdDecompressor&&) noexcept;
   ~ZstdDecompressor();

@@ -62,6 +62,9 @@ class AccessTracker final : public ReadObserver {
   // the first error (all partitions are attempted); errors are also counted.
   Status flush();
   std::uint64_t flush_errors() const;
+  // False when flush_interval is zero or the thread could not be started:
+  // reads are then persisted only by flush() and the destructor.
+  bool flushes_in_background() const noexcept { return thread_.joinable(); }
 
   // The persisted access data of a partition. A missing file is empty; a
   // damaged one is Corruption naming the file (callers treat it as unknown).

@@ -38,8 +38,11 @@ struct LifecycleConfig {
   std::optional<std::uint64_t> block_size;     // default: the table's compression_block_size
   unsigned parallel_workers = 1;               // segments compressed at once, 1..64
   // Cap on the bytes compressed per second, across all workers, so that
-  // compression leaves disk bandwidth to a latency-sensitive writer. 0: none.
+  // compression leaves disk bandwidth to a latency-sensitive writer. 0: none;
+  // otherwise at least kMinBytesPerSecond (a smaller cap is refused as the
+  // likely unit mistake it is).
   std::uint64_t max_bytes_per_second = 0;
+  static constexpr std::uint64_t kMinBytesPerSecond = 4096;
   // Decide and report, change nothing.
   bool dry_run = false;
   RetentionRules retention;

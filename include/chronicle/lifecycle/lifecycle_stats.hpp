@@ -32,7 +32,8 @@ struct LifecycleStats {
   std::uint64_t deleted_segments = 0;
   std::uint64_t deleted_partitions = 0;
   // Segments not compressed, by reason: "live", "cold", "not_eligible",
-  // "busy" (another lifecycle run holds the partition), "unsealed".
+  // "busy" (another lifecycle run holds the partition), "unsealed",
+  // "stopped" (stop_background() ended the run first; jobs of retention too).
   std::map<std::string, std::uint64_t> skipped;
   std::uint64_t bytes_before = 0;   // on disk, of the segments compressed
   std::uint64_t bytes_after = 0;    // on disk, of what they became

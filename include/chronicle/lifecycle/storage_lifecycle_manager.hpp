@@ -58,7 +58,12 @@ class StorageLifecycleManager {
   // threads that could be started, or the calling thread, do every job.)
   using RunCallback = std::function<void(const Result<LifecycleStats>&)>;
   Status start_background(std::chrono::milliseconds interval, RunCallback on_run = {});
-  // Stops after the current run, if any; returns once the thread has ended.
+  // Stops the background mode and returns once its thread has ended. A run
+  // in progress is cut short: it plans no further partition and starts no
+  // further job, and each compression in progress stops after the frame it
+  // is writing (within RateLimiter::kCancelCheck when the byte-rate cap is
+  // holding it back); its temporary file is removed and the segment stays
+  // hot. The run reports these as skipped "stopped".
   void stop_background();
 
   const Table& table() const noexcept;

@@ -12,11 +12,6 @@ namespace chronicle::ipc::v1::detail {
 
 namespace {
 
-// v1 compressed with zstd's streaming defaults for level 3: frames carry no
-// content size and declare a 2 MiB window. Decompression is one-shot into an
-// exact-size buffer, but the decoder still checks the declared window.
-constexpr std::size_t kV1Window = 2u << 20;
-
 Result<std::pair<UniqueFd, std::uint64_t>> open_sized(FileSystem& fs, const std::string& path) {
   auto fd = fs.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
@@ -52,7 +47,7 @@ Result<SegmentBytes> SegmentBytes::open_cold(FileSystem& fs, std::uint64_t id,
   if (!opened) return std::move(opened).error();
   auto index = read_frame_index(fs, path + ".idx", opened->second);
   if (!index) return std::move(index).error();
-  auto decompressor = ZstdDecompressor::create(std::max<std::size_t>(index->block_size, kV1Window));
+  auto decompressor = ZstdDecompressor::create();
   if (!decompressor) return std::move(decompressor).error();
   SegmentBytes bytes(path, index->uncompressed_size);
   bytes.cold_ = std::unique_ptr<Cold>(new Cold{&fs, std::move(opened->first), std::move(*index),
