@@ -244,7 +244,9 @@ class PartitionModelRun {
       }
       at = offset + 8 + choices_.pick(kRecordHeaderSize - 8 + model_[victim].payload.size());
     }
-    const char flipped = static_cast<char>(read_file(path)[at] ^ (1 + choices_.pick(255)));
+    // In unsigned char: a byte above 127 is a negative char.
+    const auto byte = static_cast<unsigned char>(read_file(path)[at]);
+    const auto flipped = static_cast<char>(byte ^ static_cast<unsigned char>(1 + choices_.pick(255)));
     set_bytes(path, at, &flipped, 1);
 
     auto r = TimeSeriesReader::open(dir_);
