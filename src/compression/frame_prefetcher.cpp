@@ -30,13 +30,18 @@ Status FramePrefetcher::start_worker() {
   return {};
 }
 
-FramePrefetcher::~FramePrefetcher() {
+FramePrefetcher::~FramePrefetcher() { stop_worker(); }
+
+void FramePrefetcher::stop_worker() noexcept {
+  if (!worker_.joinable()) return;
   {
     std::lock_guard lock(mu_);
     stop_ = true;
   }
   cv_.notify_all();
-  if (worker_.joinable()) worker_.join();
+  worker_.join();  // after the frame it is on, if any
+  std::lock_guard lock(mu_);
+  stop_ = false;
 }
 
 std::vector<std::byte> FramePrefetcher::take_buffer() {
@@ -75,14 +80,16 @@ void FramePrefetcher::run(ZstdDecompressor z) {
 }
 
 void FramePrefetcher::trim() noexcept {
-  no_thread_ = false;  // the next sequential read tries to start one again
+  // A reader may keep many trimmed segments: none keeps a thread or a zstd
+  // context. The next sequential read starts them again.
+  stop_worker();
+  no_thread_ = false;
+  z_.release();
   std::lock_guard lock(mu_);
   current_ = {};
   current_frame_ = SIZE_MAX;
   free_.clear();
-  for (auto it = slots_.begin(); it != slots_.end();) {
-    it = it->state == State::Working ? std::next(it) : slots_.erase(it);
-  }
+  slots_.clear();
 }
 
 Result<std::span<const std::byte>> FramePrefetcher::get(std::size_t i) {

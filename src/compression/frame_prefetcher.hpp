@@ -35,7 +35,8 @@ class FramePrefetcher {
   // next call. If the previous call asked for frame i-1, queues frames
   // i+1 .. i+ahead.
   Result<std::span<const std::byte>> get(std::size_t i);
-  // Frees every decompressed frame but one the thread is working on.
+  // Frees every decompressed frame, stops the read-ahead thread (once it has
+  // finished the frame it is on) and frees the zstd contexts.
   void trim() noexcept;
 
  private:
@@ -49,6 +50,7 @@ class FramePrefetcher {
 
   FramePrefetcher(const SeekableReader& reader, std::size_t ahead, ZstdDecompressor mine);
   Status start_worker();
+  void stop_worker() noexcept;
   void run(ZstdDecompressor z);
   // Decompresses a Working slot outside the lock, then marks it Ready.
   void work_on(Slot& slot, ZstdDecompressor& z, std::unique_lock<std::mutex>& lock);

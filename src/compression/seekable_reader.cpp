@@ -45,6 +45,7 @@ std::uint64_t SeekableReader::max_frame_size() const noexcept { return file_->ma
 
 void SeekableReader::trim() noexcept {
   for (Cache::Slot& slot : cache_->slots) slot = Cache::Slot();
+  cache_->z.release();
 }
 
 Result<SeekableReader> SeekableReader::open(FileSystem& fs, const std::string& path,

@@ -2,6 +2,8 @@
 
 #include <zstd.h>
 
+#include <cerrno>
+
 #include <chronicle/core/errors.hpp>
 
 namespace chronicle {
@@ -99,10 +101,20 @@ ZstdDecompressor& ZstdDecompressor::operator=(ZstdDecompressor&&) noexcept = def
 ZstdDecompressor::~ZstdDecompressor() = default;
 
 Result<ZstdDecompressor> ZstdDecompressor::create() {
-  auto ctx = std::make_unique<Ctx>();
-  if (ctx->dctx == nullptr) return Error(Errc::Io, "ZSTD_createDCtx failed: out of memory");
-  return ZstdDecompressor(std::move(ctx));
+  ZstdDecompressor d(nullptr);
+  if (auto st = d.ensure_context(); !st) return std::move(st).error();
+  return d;
 }
+
+Status ZstdDecompressor::ensure_context() {
+  if (ctx_) return {};
+  auto ctx = std::make_unique<Ctx>();
+  if (ctx->dctx == nullptr) return Error(Errc::Io, "ZSTD_createDCtx failed: out of memory", ENOMEM);
+  ctx_ = std::move(ctx);
+  return {};
+}
+
+void ZstdDecompressor::release() noexcept { ctx_.reset(); }
 
 Status ZstdDecompressor::decompress_frame(std::span<const std::byte> frame,
                                           std::span<std::byte> dst, const std::string& path,
@@ -114,6 +126,7 @@ Status ZstdDecompressor::decompress_frame(std::span<const std::byte> frame,
                                                : fmt::format("the frame is {} bytes", frame_size));
   }
   if (auto st = check_frame_content_size(frame, dst.size(), path, offset); !st) return st;
+  if (auto st = ensure_context(); !st) return st;
   const std::size_t n =
       ZSTD_decompressDCtx(ctx_->dctx, dst.data(), dst.size(), frame.data(), frame.size());
   if (ZSTD_isError(n)) {

@@ -167,10 +167,12 @@ Result<RollingWriter> Table::rolling_writer(std::unique_ptr<PartitionRoller> rol
                        std::move(on_roll));
 }
 
-Result<TimeSeriesReader> Table::reader(const PartitionValues& values) const {
+Result<TimeSeriesReader> Table::reader(const PartitionValues& values,
+                                       TimeSeriesReaderOptions options) const {
+  if (auto ok = validate(options); !ok) return std::move(ok).error();
   auto dir = existing_partition_dir(values);
   if (!dir) return std::move(dir).error();
-  return TimeSeriesReader::open(*dir, active_observer());
+  return TimeSeriesReader::open(*dir, active_observer(), options);
 }
 
 Result<TableReader> Table::query(const PartitionFilter& filter, TimeRange range,

@@ -340,12 +340,19 @@ TEST_F(SegmentCompressionTest, ReadAtAndRecordsAreTheSameForBothTiers) {
   EXPECT_ERROR(cold_reader.read_at(used - 1, past), Errc::InvalidArgument);
 }
 
-// A cold segment set aside in a reader's cache is trimmed of its frames;
-// reading it again, from anywhere, decompresses what it needs and gives the
-// same records, with read-ahead or without.
+std::size_t thread_count() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+  return n;
+}
+
+// A cold segment set aside in a reader's cache is trimmed of its frames and
+// of its read-ahead thread; reading it again, from anywhere, decompresses
+// what it needs and gives the same records, with read-ahead or without.
 TEST_F(SegmentCompressionTest, ATrimmedColdSegmentReadsTheSameRecordsAgain) {
   write_log(150);
   ASSERT_OK(compress_segment(dir(), 0, opts(4096)));
+  const std::size_t threads = thread_count();
   for (const std::size_t ahead : {std::size_t{0}, std::size_t{2}}) {
     ASSERT_OK_AND_ASSIGN(auto cold_segment,
                          ColdSegment::open(FileSystem::system(), cold(0), 0, ColdReadOptions{ahead}));
@@ -354,9 +361,11 @@ TEST_F(SegmentCompressionTest, ATrimmedColdSegmentReadsTheSameRecordsAgain) {
     RecordView v;
     while (cursor.next(v) == CursorStep::Record) first.emplace_back(cursor.offset(), v.seq);
     ASSERT_GT(first.size(), 10u);
+    EXPECT_EQ(thread_count(), threads + (ahead > 0 ? 1 : 0)) << "ahead " << ahead;
     std::unique_ptr<SegmentSource> source = cursor.release_source();
     for (std::size_t from : {first.size() / 2, std::size_t{0}, first.size() - 1}) {
       source->trim();
+      EXPECT_EQ(thread_count(), threads) << "ahead " << ahead << " from " << from;
       const std::uint64_t offset = from == 0 ? kSegmentHeaderSize : first[from - 1].first;
       SegmentCursor again(std::move(source), offset, first[from].second);
       for (std::size_t i = from; i < first.size(); ++i) {

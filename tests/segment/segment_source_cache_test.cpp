@@ -54,6 +54,21 @@ TEST(SegmentSourceCacheTest, EachTierEvictsItsOwnOldestWhenFull) {
   for (std::uint64_t id : {2, 3, 11}) EXPECT_NE(cache.take(id), nullptr) << id;
 }
 
+TEST(SegmentSourceCacheTest, DropIfRemovesWhatThePredicateNamesAndFreesItsRoom) {
+  SegmentSourceCache cache(2, 2);
+  cache.put(hot(1));
+  cache.put(hot(2));
+  cache.put(cold(1));
+  cache.drop_if([](std::uint64_t id, SegmentTier tier) { return id == 1 && tier == SegmentTier::Hot; });
+  auto c1 = cache.take(1);  // the cold one is still there
+  ASSERT_NE(c1, nullptr);
+  EXPECT_EQ(c1->tier(), SegmentTier::Cold);
+  cache.put(std::move(c1));
+  cache.put(hot(3));  // room freed by the drop: 2 stays
+  EXPECT_NE(cache.take(2), nullptr);
+  EXPECT_NE(cache.take(3), nullptr);
+}
+
 TEST(SegmentSourceCacheTest, ATierWithNoCapacityIsNeverCached) {
   SegmentSourceCache cache(1, 0);
   cache.put(cold(5));

@@ -81,10 +81,14 @@ class ZstdDecompressor {
   // error) is Corruption naming `path` and `offset` (where the frame starts).
   Status decompress_frame(std::span<const std::byte> frame, std::span<std::byte> dst,
                           const std::string& path, std::uint64_t offset);
+  // Frees zstd's context (about 96 KiB); the next decompress_frame creates it
+  // again (Io if that allocation fails).
+  void release() noexcept;
 
  private:
   struct Ctx;
   explicit ZstdDecompressor(std::unique_ptr<Ctx> ctx);
+  Status ensure_context();
   std::unique_ptr<Ctx> ctx_;
 };
 

@@ -2,12 +2,11 @@
 // The segments a reader opened recently and set aside, so that a seek that
 // comes back to one does not open and map (or decompress the header of) the
 // segment again. Least recently set aside evicted first, with a separate
-// bound per tier: a hot segment costs address space only; a cold one, trimmed
-// of its decompressed frames, still holds its seek table and two
-// decompression contexts (about 200 KiB).
+// bound per tier: a hot segment costs a mapping; a cold one, trimmed, its
+// mapping and seek table.
 //
 // A cached hot segment keeps its mapping, and so its disk blocks, after the
-// lifecycle replaces it by its cold form: the bound limits that too.
+// lifecycle replaces it by its cold form: the bound and drop_if() limit that.
 //
 // Thread safety: owned by one reader.
 
@@ -24,15 +23,15 @@ namespace chronicle {
 class SegmentSourceCache {
  public:
   SegmentSourceCache(std::size_t hot_capacity, std::size_t cold_capacity)
-      : hot_capacity_(hot_capacity), cold_capacity_(cold_capacity) {}
+      : capacity_{hot_capacity, cold_capacity} {}
 
   // The source of segment `id`, taken out of the cache; null if absent.
   std::unique_ptr<SegmentSource> take(std::uint64_t id) noexcept {
-    auto it = std::find_if(sources_.begin(), sources_.end(),
-                           [&](const auto& s) { return s->segment_id() == id; });
-    if (it == sources_.end()) return nullptr;
-    std::unique_ptr<SegmentSource> source = std::move(*it);
-    sources_.erase(it);
+    auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.id == id; });
+    if (it == entries_.end()) return nullptr;
+    std::unique_ptr<SegmentSource> source = std::move(it->source);
+    --count_[index(it->tier)];
+    entries_.erase(it);
     return source;
   }
 
@@ -42,22 +41,44 @@ class SegmentSourceCache {
     if (!source) return;
     source->trim();
     const SegmentTier tier = source->tier();
-    const std::size_t capacity = tier == SegmentTier::Hot ? hot_capacity_ : cold_capacity_;
-    if (capacity == 0) return;
-    const auto same_tier = [&](const auto& s) { return s->tier() == tier; };
-    if (static_cast<std::size_t>(std::count_if(sources_.begin(), sources_.end(), same_tier)) ==
-        capacity) {
-      sources_.erase(std::find_if(sources_.begin(), sources_.end(), same_tier));
+    const std::size_t t = index(tier);
+    if (capacity_[t] == 0) return;
+    if (count_[t] == capacity_[t]) {
+      entries_.erase(std::find_if(entries_.begin(), entries_.end(),
+                                  [&](const Entry& e) { return e.tier == tier; }));
+      --count_[t];
     }
-    sources_.push_back(std::move(source));
+    entries_.push_back({source->segment_id(), tier, std::move(source)});
+    ++count_[t];
   }
 
-  void clear() noexcept { sources_.clear(); }
+  // Drops every source for which pred(segment id, tier) holds.
+  template <class Pred>
+  void drop_if(Pred pred) {
+    std::erase_if(entries_, [&](const Entry& e) {
+      const bool drop = pred(e.id, e.tier);
+      if (drop) --count_[index(e.tier)];
+      return drop;
+    });
+  }
+
+  void clear() noexcept {
+    entries_.clear();
+    count_[0] = count_[1] = 0;
+  }
 
  private:
-  std::size_t hot_capacity_;
-  std::size_t cold_capacity_;
-  std::vector<std::unique_ptr<SegmentSource>> sources_;  // oldest first
+  // The id and tier beside the source, so that a lookup reads one array.
+  struct Entry {
+    std::uint64_t id;
+    SegmentTier tier;
+    std::unique_ptr<SegmentSource> source;
+  };
+  static std::size_t index(SegmentTier tier) noexcept { return tier == SegmentTier::Hot ? 0 : 1; }
+
+  std::size_t capacity_[2];  // hot, cold
+  std::size_t count_[2] = {0, 0};
+  std::vector<Entry> entries_;  // oldest first
 };
 
 }  // namespace chronicle

@@ -102,8 +102,10 @@ class Table {
                                        const PartitionValues& base,
                                        RollingWriter::RollCallback on_roll = {}) const;
 
-  // A reader of one partition. Errors as existing_partition_dir().
-  Result<TimeSeriesReader> reader(const PartitionValues& values) const;
+  // A reader of one partition. Errors as existing_partition_dir(), and
+  // InvalidArgument for options out of range.
+  Result<TimeSeriesReader> reader(const PartitionValues& values,
+                                  TimeSeriesReaderOptions options = {}) const;
   // Records of the partitions matching `filter` within `range`, merged in
   // timestamp order or read partition after partition.
   Result<TableReader> query(const PartitionFilter& filter, TimeRange range = {},

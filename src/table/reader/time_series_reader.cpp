@@ -1,6 +1,7 @@
 #include <chronicle/table/reader/time_series_reader.hpp>
 
 #include <algorithm>
+#include <utility>
 
 #include <chronicle/compression/unified_segment_reader.hpp>
 #include <chronicle/core/errors.hpp>
@@ -20,16 +21,32 @@ std::string_view seek_result_name(SeekResult r) noexcept {
   return "?";
 }
 
-TimeSeriesReader::TimeSeriesReader(LogReader log, std::unique_ptr<SegmentOpener> opener)
-    : opener_(std::move(opener)), log_(std::move(log)) {}
+Status validate(const TimeSeriesReaderOptions& options) {
+  for (auto [name, n] : {std::pair{"cached_hot_segments", options.cached_hot_segments},
+                         std::pair{"cached_cold_segments", options.cached_cold_segments}}) {
+    if (n > TimeSeriesReaderOptions::kMaxCachedSegments) {
+      return invalid_argument("{} {} is invalid: expected 0..{}", name, n,
+                              TimeSeriesReaderOptions::kMaxCachedSegments);
+    }
+  }
+  return {};
+}
+
+TimeSeriesReader::TimeSeriesReader(LogReader log, std::unique_ptr<SegmentOpener> opener,
+                                   const TimeSeriesReaderOptions& options)
+    : opener_(std::move(opener)),
+      log_(std::move(log)),
+      sources_(options.cached_hot_segments, options.cached_cold_segments) {}
 
 Result<TimeSeriesReader> TimeSeriesReader::open(std::string dir,
-                                                std::shared_ptr<ReadObserver> observer) {
+                                                std::shared_ptr<ReadObserver> observer,
+                                                TimeSeriesReaderOptions options) {
+  if (auto ok = validate(options); !ok) return std::move(ok).error();
   auto opener =
       std::make_unique<ObservingOpener>(UnifiedSegmentOpener::instance(), std::move(observer));
   auto log = LogReader::open(std::move(dir), ReaderOptions{opener.get()});
   if (!log) return std::move(log).error();
-  return TimeSeriesReader(std::move(*log), std::move(opener));
+  return TimeSeriesReader(std::move(*log), std::move(opener), options);
 }
 
 Result<std::shared_ptr<const TimeSeriesReader::Summary>> TimeSeriesReader::summarize(
@@ -129,6 +146,14 @@ Status TimeSeriesReader::relist() {
   if (!segments) return std::move(segments).error();
   listed_.clear();
   for (const SegmentEntry& e : *segments) listed_.push_back(e.id);
+  // A kept hot segment the lifecycle has since compressed would hold on to
+  // the disk blocks of its deleted file.
+  sources_.drop_if([&](std::uint64_t id, SegmentTier tier) {
+    if (tier != SegmentTier::Hot) return false;
+    const auto it = std::lower_bound(segments->begin(), segments->end(), id,
+                                     [](const SegmentEntry& e, std::uint64_t v) { return e.id < v; });
+    return it == segments->end() || it->id != id || !it->hot;
+  });
   // Sealed summaries stay valid for as long as the listing starts with them.
   std::size_t keep = 0;
   while (keep < sealed_.size() && keep < listed_.size() && sealed_[keep].id == listed_[keep])

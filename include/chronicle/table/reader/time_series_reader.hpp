@@ -13,9 +13,10 @@
 //
 // What a seek learns is kept for the next ones: the summaries of the sealed
 // segments (they never change), the directory listing as long as the answer
-// lies among sealed segments, and the last few segments opened (their
-// mappings, or their cold seek tables and header). A seek that needs the live
-// end of the log always lists the directory again. Like any reader, it
+// lies among sealed segments, and the segments opened last (their mappings,
+// or their cold seek tables and header; TimeSeriesReaderOptions bounds how
+// many). A seek that needs the live end of the log always lists the
+// directory again. Like any reader, it
 // follows one log: if the partition is deleted under it, the segments it
 // holds stay readable and a seek beyond them is NotFound.
 //
@@ -43,12 +44,33 @@ enum class SeekResult : std::uint8_t {
 };
 std::string_view seek_result_name(SeekResult r) noexcept;
 
+struct TimeSeriesReaderOptions {
+  // How many segments of each tier a reader keeps open after its seeks moved
+  // on, so that seeking back costs no open, map or header decompression. The
+  // defaults hold a partition of 256 segments (16 GiB at the default segment
+  // size): random seeks over it then make no system call. A kept hot segment
+  // costs one mapping (address space and one of the process's
+  // vm.max_map_count mappings, about 65,000 by default), and keeps the disk
+  // blocks of a file the lifecycle has replaced by its cold form until the
+  // reader lists the directory again (a seek to the live end), drops it, or
+  // is destroyed. A kept cold segment costs its mapping and seek table (a
+  // few KiB); its decompressed frames, read-ahead thread and zstd contexts
+  // are freed when it is set aside. 0 keeps none. At most
+  // kMaxCachedSegments each (InvalidArgument).
+  std::size_t cached_hot_segments = 256;
+  std::size_t cached_cold_segments = 256;
+  static constexpr std::size_t kMaxCachedSegments = 4096;
+};
+Status validate(const TimeSeriesReaderOptions& options);
+
 class TimeSeriesReader {
  public:
   // Opens the partition log in `dir` (both tiers). `observer`, if set, is
-  // told about every segment the reader opens.
+  // told about every segment the reader opens. InvalidArgument for options
+  // out of range.
   static Result<TimeSeriesReader> open(std::string dir,
-                                       std::shared_ptr<ReadObserver> observer = nullptr);
+                                       std::shared_ptr<ReadObserver> observer = nullptr,
+                                       TimeSeriesReaderOptions options = {});
 
   TimeSeriesReader(TimeSeriesReader&&) noexcept = default;
   TimeSeriesReader& operator=(TimeSeriesReader&&) noexcept = default;
@@ -87,7 +109,8 @@ class TimeSeriesReader {
   };
   enum class Listing : bool { Cached, Fresh };
 
-  TimeSeriesReader(LogReader log, std::unique_ptr<SegmentOpener> opener);
+  TimeSeriesReader(LogReader log, std::unique_ptr<SegmentOpener> opener,
+                   const TimeSeriesReaderOptions& options);
   Result<SeekResult> seek_with(Listing listing, std::uint64_t ts);
   Status relist();
   // Summarizes listed segments into sealed_ until one covers ts or one is
@@ -109,9 +132,7 @@ class TimeSeriesReader {
   LogReader log_;
   std::vector<std::uint64_t> listed_;  // segment ids of the last listing
   std::vector<SealedSegment> sealed_;  // listed_'s leading sealed segments, as far as needed
-  // Enough segments for a partition of about a GiB at the default segment
-  // size; the cold ones cost about 3 MiB in all.
-  SegmentSourceCache sources_{16, 16};
+  SegmentSourceCache sources_;
 };
 
 }  // namespace chronicle
