@@ -175,6 +175,12 @@ Result<TimeSeriesReader> Table::reader(const PartitionValues& values,
   return TimeSeriesReader::open(*dir, active_observer(), options);
 }
 
+// A query's readers seek once, to the range's start, and then read forward:
+// segments that seek opened on its way would not be visited again, and a
+// query over thousands of partitions holds a reader each. Two per tier keep
+// the segment a seek summarized for the scan that follows.
+constexpr TimeSeriesReaderOptions kQueryReaderOptions{2, 2};
+
 Result<TableReader> Table::query(const PartitionFilter& filter, TimeRange range,
                                  MergeStrategy strategy) const {
   if (strategy != MergeStrategy::TimestampOrder && strategy != MergeStrategy::PartitionOrder) {
@@ -193,7 +199,7 @@ Result<TableReader> Table::query(const PartitionFilter& filter, TimeRange range,
   std::vector<TimeSeriesReader> readers;
   readers.reserve(parts->size());
   for (const PartitionInfo& p : *parts) {
-    auto r = TimeSeriesReader::open(root_ + "/" + p.path, active_observer());
+    auto r = TimeSeriesReader::open(root_ + "/" + p.path, active_observer(), kQueryReaderOptions);
     if (!r) return std::move(r).error();
     if (range.from_ns) {
       if (auto s = r->seek_timestamp(*range.from_ns); !s) return std::move(s).error();

@@ -58,6 +58,17 @@ inline int mapping_count() {
   return n;
 }
 
+// Mappings whose line in /proc/self/maps contains `text` (a path, or a path
+// followed by " (deleted)" for files unlinked since).
+inline int mappings_naming(const std::string& text) {
+  std::ifstream maps("/proc/self/maps");
+  int n = 0;
+  for (std::string line; std::getline(maps, line);) {
+    if (line.find(text) != std::string::npos) ++n;
+  }
+  return n;
+}
+
 // Bytes of address space this process has mapped (VmSize), or 0 if unknown.
 inline std::uint64_t address_space_bytes() {
   std::ifstream status("/proc/self/status");

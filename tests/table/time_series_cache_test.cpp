@@ -1,21 +1,25 @@
 // TimeSeriesReader keeps the segments its seeks opened (TimeSeriesReaderOptions):
-// seeking back to one opens nothing, the bounds are honoured, and a kept hot
-// segment the lifecycle compressed is let go at the next directory listing.
+// seeking back to one opens nothing, the bounds are honoured, a kept segment
+// whose file the lifecycle replaced or deleted is let go at the next
+// directory listing, and a query's readers keep few.
 #include <chronicle/compression/segment_compression.hpp>
 #include <chronicle/segment/segment_store.hpp>
 #include <chronicle/table/reader/time_series_reader.hpp>
+#include <chronicle/table/segment_index.hpp>
+#include <chronicle/table/table.hpp>
 #include <chronicle/table/writer/time_series_writer.hpp>
 
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <fstream>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "support/process_resources.hpp"
 #include "support/status_matchers.hpp"
 #include "support/temp_dir.hpp"
 
@@ -44,14 +48,9 @@ class CountingObserver final : public ReadObserver {
   std::map<std::uint64_t, std::uint64_t> opens_;
 };
 
-// Lines of /proc/self/maps that map `path` after it was deleted.
-std::size_t deleted_mappings_of(const std::string& path) {
-  std::ifstream maps("/proc/self/maps");
-  std::size_t n = 0;
-  for (std::string line; std::getline(maps, line);) {
-    if (line.find(path + " (deleted)") != std::string::npos) ++n;
-  }
-  return n;
+// Mappings of `path` after it was deleted.
+int deleted_mappings_of(const std::string& path) {
+  return test::mappings_naming(path + " (deleted)");
 }
 
 class TimeSeriesCacheTest : public test::TempDirTest {
@@ -65,7 +64,8 @@ class TimeSeriesCacheTest : public test::TempDirTest {
     o.index_stride = 4;
     auto w = TimeSeriesWriter::open(dir(), o);
     EXPECT_OK(w);
-    for (std::uint64_t i = 0; i < n; ++i) EXPECT_OK(w->append(1, (i + 1) * 1000, std::vector<std::byte>(100)));
+    for (std::uint64_t i = 0; i < n; ++i)
+      EXPECT_OK(w->append(1, (i + 1) * 1000, std::vector<std::byte>(100)));
     EXPECT_OK(w->close());
     return list_segments(dir()).value().size();
   }
@@ -95,9 +95,9 @@ TEST_F(TimeSeriesCacheTest, OptionsOutOfRangeAreRefusedNamingThem) {
         << message;
     EXPECT_NE(message.find(std::to_string(over)), std::string::npos) << message;
   }
-  EXPECT_OK(TimeSeriesReader::open(dir(), nullptr,
-                                   {TimeSeriesReaderOptions::kMaxCachedSegments,
-                                    TimeSeriesReaderOptions::kMaxCachedSegments}));
+  EXPECT_OK(TimeSeriesReader::open(
+      dir(), nullptr,
+      {TimeSeriesReaderOptions::kMaxCachedSegments, TimeSeriesReaderOptions::kMaxCachedSegments}));
   EXPECT_OK(TimeSeriesReader::open(dir(), nullptr, {0, 0}));
 }
 
@@ -143,17 +143,80 @@ TEST_F(TimeSeriesCacheTest, AKeptHotSegmentCompressedMeanwhileIsLetGoAtTheNextLi
   ASSERT_EQ(in_third, SeekResult::Found);
   const std::string hot0 = segment_path(dir(), 0);
   ASSERT_OK(compress_segment(dir(), 0, SegmentCompressionOptions{}));
-  EXPECT_EQ(deleted_mappings_of(hot0), 1u) << "the kept segment holds the deleted file";
+  EXPECT_EQ(deleted_mappings_of(hot0), 1) << "the kept segment holds the deleted file";
   // A seek past the end lists the directory again.
   ASSERT_OK_AND_ASSIGN(auto past, reader.seek_timestamp((records + 1) * 1000));
   EXPECT_EQ(past, SeekResult::EndOfLog);
-  EXPECT_EQ(deleted_mappings_of(hot0), 0u);
+  EXPECT_EQ(deleted_mappings_of(hot0), 0);
   // Segment 0 is now read in its cold form.
   ASSERT_OK_AND_ASSIGN(auto back, reader.seek_timestamp(10 * 1000));
   EXPECT_EQ(back, SeekResult::Found);
   RecordView v;
   ASSERT_EQ(reader.next(v), Step::Record);
   EXPECT_EQ(v.seq, 9u);
+}
+
+// The cold form of a segment restored to hot by decompress_segment, and a hot
+// segment deleted (as retention does), are let go the same way.
+TEST_F(TimeSeriesCacheTest, AKeptSegmentDecompressedOrDeletedMeanwhileIsLetGoAtTheNextListing) {
+  const std::uint64_t records = 5 * 72;
+  ASSERT_GE(write(records), 5u);
+  for (const bool decompressed : {true, false}) {
+    SCOPED_TRACE(decompressed ? "decompressed" : "deleted");
+    if (decompressed) ASSERT_OK(compress_segment(dir(), 1, SegmentCompressionOptions{}));
+    ASSERT_OK_AND_ASSIGN(auto reader, TimeSeriesReader::open(dir()));
+    ASSERT_OK_AND_ASSIGN(auto in_second, reader.seek_timestamp(70 * 1000));  // segment 1
+    ASSERT_EQ(in_second, SeekResult::Found);
+    ASSERT_OK_AND_ASSIGN(auto in_third, reader.seek_timestamp(150 * 1000));  // 1 is kept
+    ASSERT_EQ(in_third, SeekResult::Found);
+    const std::string file =
+        segment_path(dir(), 1, decompressed ? SegmentTier::Cold : SegmentTier::Hot);
+    if (decompressed) {
+      ASSERT_OK(decompress_segment(dir(), 1, SegmentCompressionOptions{}));
+    } else {
+      ASSERT_EQ(std::remove(file.c_str()), 0);
+    }
+    EXPECT_EQ(deleted_mappings_of(file), 1) << "the kept segment holds the deleted file";
+    ASSERT_OK_AND_ASSIGN(auto past, reader.seek_timestamp((records + 1) * 1000));
+    EXPECT_EQ(past, SeekResult::EndOfLog);
+    EXPECT_EQ(deleted_mappings_of(file), 0);
+  }
+}
+
+// A query holds a reader per partition, each seeking once to the range's
+// start: the segments that seek opened on its way (here every one, with no
+// index to skip them) are not kept, or a query over thousands of partitions
+// would hold thousands of mappings.
+TEST_F(TimeSeriesCacheTest, AQuerysReadersKeepFewSegmentsTheirSeekOpened) {
+  ASSERT_OK_AND_ASSIGN(auto scheme, PartitionScheme::create({{"symbol", KeyType::String, 0}}));
+  TableConfig config;
+  config.segment_size = 8192;
+  ASSERT_OK_AND_ASSIGN(auto table, Table::create(tmp_.sub("t"), scheme, config));
+  ASSERT_OK_AND_ASSIGN(auto values, PartitionValues::create(scheme, {{"symbol", "AAPL"}}));
+  ASSERT_OK_AND_ASSIGN(auto writer, table.partition_writer(values));
+  const std::uint64_t records = 30 * 72;
+  for (std::uint64_t i = 0; i < records; ++i) {
+    ASSERT_OK(writer.append(1, (i + 1) * 1000, std::vector<std::byte>(100)));
+  }
+  ASSERT_OK(writer.finish());
+  ASSERT_OK_AND_ASSIGN(const auto partitions, table.partitions());
+  ASSERT_EQ(partitions.size(), 1u);
+  const std::string partition = table.root() + "/" + partitions[0].path;
+  ASSERT_OK_AND_ASSIGN(const auto segments, list_segments(partition));
+  ASSERT_GE(segments.size(), 30u);
+  for (const SegmentEntry& e : segments) std::remove(segment_index_path(partition, e.id).c_str());
+
+  ASSERT_OK_AND_ASSIGN(auto query,
+                       table.query(PartitionFilter::all(), {records * 1000, std::nullopt}));
+  EXPECT_LE(test::mappings_naming(partition + "/"), 3) << "segments kept after the seek";
+  TableRecord rec;
+  ASSERT_EQ(query.next(rec), Step::Record);
+  EXPECT_EQ(rec.record.seq, records - 1);
+  // A reader of its own keeps them, for seeks to come.
+  ASSERT_OK_AND_ASSIGN(auto reader, table.reader(values));
+  ASSERT_OK_AND_ASSIGN(auto at_end, reader.seek_timestamp(records * 1000));
+  EXPECT_EQ(at_end, SeekResult::Found);
+  EXPECT_GE(test::mappings_naming(partition + "/"), 30);
 }
 
 }  // namespace

@@ -5,8 +5,9 @@
 // bound per tier: a hot segment costs a mapping; a cold one, trimmed, its
 // mapping and seek table.
 //
-// A cached hot segment keeps its mapping, and so its disk blocks, after the
-// lifecycle replaces it by its cold form: the bound and drop_if() limit that.
+// A cached segment keeps its mapping, and so its disk blocks, after the
+// lifecycle replaces or deletes its file: the bound and drop_if() limit that.
+// At most one source per segment id is kept.
 //
 // Thread safety: owned by one reader.
 
@@ -27,7 +28,8 @@ class SegmentSourceCache {
 
   // The source of segment `id`, taken out of the cache; null if absent.
   std::unique_ptr<SegmentSource> take(std::uint64_t id) noexcept {
-    auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.id == id; });
+    auto it =
+        std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.id == id; });
     if (it == entries_.end()) return nullptr;
     std::unique_ptr<SegmentSource> source = std::move(it->source);
     --count_[index(it->tier)];
@@ -35,11 +37,14 @@ class SegmentSourceCache {
     return source;
   }
 
-  // Sets `source` aside, trimmed (null is ignored), evicting the oldest of
-  // its tier when that tier is full.
+  // Sets `source` aside, trimmed (null is ignored), in place of any source
+  // of the same segment already set aside, evicting the oldest of its tier
+  // when that tier is full.
   void put(std::unique_ptr<SegmentSource> source) {
     if (!source) return;
     source->trim();
+    const std::uint64_t id = source->segment_id();
+    drop_if([&](std::uint64_t kept, SegmentTier) { return kept == id; });
     const SegmentTier tier = source->tier();
     const std::size_t t = index(tier);
     if (capacity_[t] == 0) return;
@@ -48,7 +53,7 @@ class SegmentSourceCache {
                                   [&](const Entry& e) { return e.tier == tier; }));
       --count_[t];
     }
-    entries_.push_back({source->segment_id(), tier, std::move(source)});
+    entries_.push_back({id, tier, std::move(source)});
     ++count_[t];
   }
 

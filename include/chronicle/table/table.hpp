@@ -107,7 +107,9 @@ class Table {
   Result<TimeSeriesReader> reader(const PartitionValues& values,
                                   TimeSeriesReaderOptions options = {}) const;
   // Records of the partitions matching `filter` within `range`, merged in
-  // timestamp order or read partition after partition.
+  // timestamp order or read partition after partition. Each partition's
+  // reader seeks once, to range.from_ns, and keeps at most two segments per
+  // tier that seek opened (TimeSeriesReaderOptions).
   Result<TableReader> query(const PartitionFilter& filter, TimeRange range = {},
                             MergeStrategy strategy = MergeStrategy::TimestampOrder) const;
 

@@ -146,13 +146,15 @@ Status TimeSeriesReader::relist() {
   if (!segments) return std::move(segments).error();
   listed_.clear();
   for (const SegmentEntry& e : *segments) listed_.push_back(e.id);
-  // A kept hot segment the lifecycle has since compressed would hold on to
-  // the disk blocks of its deleted file.
+  // A kept segment whose file the lifecycle has since replaced (compressed,
+  // decompressed) or deleted (retention) would hold on to that file's disk
+  // blocks through its mapping.
   sources_.drop_if([&](std::uint64_t id, SegmentTier tier) {
-    if (tier != SegmentTier::Hot) return false;
-    const auto it = std::lower_bound(segments->begin(), segments->end(), id,
-                                     [](const SegmentEntry& e, std::uint64_t v) { return e.id < v; });
-    return it == segments->end() || it->id != id || !it->hot;
+    const auto it =
+        std::lower_bound(segments->begin(), segments->end(), id,
+                         [](const SegmentEntry& e, std::uint64_t v) { return e.id < v; });
+    if (it == segments->end() || it->id != id) return true;
+    return tier == SegmentTier::Hot ? !it->hot : !it->cold;
   });
   // Sealed summaries stay valid for as long as the listing starts with them.
   std::size_t keep = 0;
