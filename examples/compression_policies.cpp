@@ -61,7 +61,7 @@ int run(const std::string& root) {
   chronicle::AccessTrackerOptions tracker_options;
   tracker_options.flush_interval = std::chrono::milliseconds(0);  // no thread: flush() below
   tracker_options.clock = &today;
-  auto tracker = std::make_shared<chronicle::AccessTracker>(tracker_options);
+  auto tracker = chronicle::AccessTracker::create(tracker_options).value();
   table.set_read_observer(tracker);
   auto reader = table.reader(partitions[1].values).value();
   for (chronicle::RecordView rec; reader.next(rec) == chronicle::Step::Record;) {

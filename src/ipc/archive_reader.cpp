@@ -44,7 +44,9 @@ Result<ArchiveReader> ArchiveReader::open(const std::string& root, const Archive
   }
   std::shared_ptr<AccessTracker> tracker;
   if (table->config().track_access) {
-    tracker = std::make_shared<AccessTracker>();
+    auto created = AccessTracker::create();
+    if (!created) return std::move(created).error();
+    tracker = std::move(*created);
     table->set_read_observer(tracker);
   }
   auto reader = table->query(PartitionFilter::and_(std::move(parts)), query.range, query.strategy);

@@ -96,9 +96,24 @@ Status merge_into_file(FileSystem& fs, const std::string& dir,
 
 }  // namespace
 
+Status validate(const AccessTrackerOptions& options) {
+  const auto ms = options.flush_interval.count();
+  if (ms < 0 || options.flush_interval > AccessTrackerOptions::kMaxFlushInterval) {
+    return invalid_argument("access tracker flush_interval {} ms is invalid: expected 0 (no "
+                            "background flush) to {} ms",
+                            ms, AccessTrackerOptions::kMaxFlushInterval.count());
+  }
+  return {};
+}
+
+Result<std::shared_ptr<AccessTracker>> AccessTracker::create(AccessTrackerOptions options) {
+  if (auto ok = validate(options); !ok) return std::move(ok).error();
+  return std::shared_ptr<AccessTracker>(new AccessTracker(options));
+}
+
 AccessTracker::AccessTracker(AccessTrackerOptions options)
     : options_(options), clock_(options.clock ? *options.clock : Clock::system()) {
-  if (options_.flush_interval.count() <= 0) return;
+  if (options_.flush_interval.count() == 0) return;
   try {
     thread_ = std::thread([this] { run(); });
   } catch (const std::exception&) {  // system_error, or bad_alloc for its state

@@ -196,15 +196,17 @@ void access_file() {
     const fs::path dir = scratch(name);
     fs::create_directories(dir);
     {
-      AccessTracker tracker({.flush_interval = std::chrono::milliseconds(0), .clock = &clock});
+      auto tracker =
+          AccessTracker::create({.flush_interval = std::chrono::milliseconds(0), .clock = &clock})
+              .value();
       if (reads.empty()) {
-        for (std::uint64_t id = 0; id < 64; ++id) tracker.segment_opened(dir.string(), id * 3);
+        for (std::uint64_t id = 0; id < 64; ++id) tracker->segment_opened(dir.string(), id * 3);
       }
       for (std::uint64_t id : reads) {
-        tracker.segment_opened(dir.string(), id);
+        tracker->segment_opened(dir.string(), id);
         clock.ns += 1'000'000'000;
       }
-      tracker.flush().value();
+      tracker->flush().value();
     }
     write("access_file", name, read(dir / ".access"));
   }

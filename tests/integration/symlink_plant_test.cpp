@@ -103,9 +103,10 @@ class SymlinkPlantTest : public ::testing::TestWithParam<std::tuple<Plant, int>>
     return t;
   }
   Status track_access() {
-    AccessTracker tracker(AccessTrackerOptions{.flush_interval = std::chrono::milliseconds(0)});
-    tracker.segment_opened(dir(), 0);
-    return tracker.flush();
+    auto tracker =
+        AccessTracker::create({.flush_interval = std::chrono::milliseconds(0)}).value();
+    tracker->segment_opened(dir(), 0);
+    return tracker->flush();
   }
 
  protected:

@@ -23,13 +23,13 @@ AccessTrackerOptions manual(const Clock* clock) { return {std::chrono::milliseco
 
 TEST_F(LifecycleTest, TrackerRecordsReadsPerPartitionAndSegment) {
   make_table(2, 10);
-  AccessTracker tracker(manual(&clock_));
-  EXPECT_FALSE(tracker.flushes_in_background());
-  tracker.segment_opened(dir(0), 0);
+  ASSERT_OK_AND_ASSIGN(auto tracker, AccessTracker::create(manual(&clock_)));
+  EXPECT_FALSE(tracker->flushes_in_background());
+  tracker->segment_opened(dir(0), 0);
   clock_.advance(100);
-  tracker.segment_opened(dir(0), 0);
-  tracker.segment_opened(dir(1), 0);  // same id, other partition: no collision
-  ASSERT_OK(tracker.flush());
+  tracker->segment_opened(dir(0), 0);
+  tracker->segment_opened(dir(1), 0);  // same id, other partition: no collision
+  ASSERT_OK(tracker->flush());
   ASSERT_OK_AND_ASSIGN(auto a0, AccessTracker::load(dir(0)));
   ASSERT_OK_AND_ASSIGN(auto a1, AccessTracker::load(dir(1)));
   EXPECT_EQ(a0[0].read_count, 2u);
@@ -44,7 +44,7 @@ TEST_F(LifecycleTest, TableReadersReportEverySegmentTheyOpenWhenTrackingIsOn) {
   TableConfig tc;
   tc.track_access = true;
   make_table(1, 300);
-  auto tracker = std::make_shared<AccessTracker>(manual(&clock_));
+  ASSERT_OK_AND_ASSIGN(auto tracker, AccessTracker::create(manual(&clock_)));
   // track_access comes from the table's config: on here, off in make_table's.
   Table off = *table_;
   off.set_read_observer(tracker);
@@ -80,9 +80,9 @@ TEST_F(LifecycleTest, TwoProcessesMergeTheirReads) {
     const pid_t pid = ::fork();
     if (pid == 0) {
       test::ManualClock c(now);
-      AccessTracker t(manual(&c));
-      for (int i = 0; i < reads; ++i) t.segment_opened(dir(0), 0);
-      ::_exit(t.flush() ? 0 : 1);
+      auto t = AccessTracker::create(manual(&c)).value();
+      for (int i = 0; i < reads; ++i) t->segment_opened(dir(0), 0);
+      ::_exit(t->flush() ? 0 : 1);
     }
     return pid;
   };
@@ -103,9 +103,9 @@ TEST_F(LifecycleTest, ADamagedAccessFileIsReportedAndRebuilt) {
                            std::vector<char>(1 << 16, '\xff')}) {
     test::write_file(dir(0) + "/.access", junk);
     EXPECT_ERROR(AccessTracker::load(dir(0)), Errc::Corruption);
-    AccessTracker t(manual(&clock_));
-    t.segment_opened(dir(0), 3);
-    ASSERT_OK(t.flush());
+    ASSERT_OK_AND_ASSIGN(auto t, AccessTracker::create(manual(&clock_)));
+    t->segment_opened(dir(0), 3);
+    ASSERT_OK(t->flush());
     ASSERT_OK_AND_ASSIGN(auto seen, AccessTracker::load(dir(0)));
     EXPECT_EQ(seen[3].read_count, 1u);
   }
@@ -156,17 +156,17 @@ TEST_F(LifecycleTest, FlushFailuresOnReadOnlyDataAreCountedAndNeverStopReads) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(90);
-    AccessTracker t(manual(&clock_));
+    auto t = AccessTracker::create(manual(&clock_)).value();
     Table table = Table::open(root()).value();
-    table.set_read_observer(std::shared_ptr<AccessTracker>(&t, [](AccessTracker*) {}));
+    table.set_read_observer(t);
     auto r = table.reader(values(0));
     if (!r) ::_exit(1);
     RecordView v;
     int n = 0;
     while (r->next(v) == Step::Record) ++n;
-    t.segment_opened(dir(0), 0);
-    const bool failed = !t.flush();
-    ::_exit(n == 10 && failed && t.flush_errors() == 1 ? 0 : 2);
+    t->segment_opened(dir(0), 0);
+    const bool failed = !t->flush();
+    ::_exit(n == 10 && failed && t->flush_errors() == 1 ? 0 : 2);
   }
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -176,14 +176,34 @@ TEST_F(LifecycleTest, FlushFailuresOnReadOnlyDataAreCountedAndNeverStopReads) {
 
 TEST_F(LifecycleTest, TheBackgroundThreadFlushesOnItsOwn) {
   make_table(1, 10);
-  AccessTracker t({std::chrono::milliseconds(5), &clock_});
-  EXPECT_TRUE(t.flushes_in_background());
-  t.segment_opened(dir(0), 1);
+  ASSERT_OK_AND_ASSIGN(auto t, AccessTracker::create({std::chrono::milliseconds(5), &clock_}));
+  EXPECT_TRUE(t->flushes_in_background());
+  t->segment_opened(dir(0), 1);
   for (int i = 0; i < 400; ++i) {
     if (auto seen = AccessTracker::load(dir(0)); seen && !seen->empty()) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   FAIL() << "the background flush never wrote the access file";
+}
+
+// A negative interval, or one past a day (whose deadline could overflow the
+// clock in the flush thread's wait), is refused naming the value.
+TEST_F(LifecycleTest, AFlushIntervalOutOfRangeIsRefusedNamingIt) {
+  using std::chrono::milliseconds;
+  for (const milliseconds bad : {milliseconds(-1), AccessTrackerOptions::kMaxFlushInterval + milliseconds(1),
+                                 milliseconds::max()}) {
+    AccessTrackerOptions o;
+    o.flush_interval = bad;
+    EXPECT_ERROR(validate(o), Errc::InvalidArgument);
+    auto t = AccessTracker::create(o);
+    EXPECT_ERROR(t, Errc::InvalidArgument);
+    EXPECT_NE(t.error().message().find(std::to_string(bad.count()) + " ms"), std::string::npos)
+        << t.error().message();
+  }
+  ASSERT_OK_AND_ASSIGN(auto longest, AccessTracker::create({AccessTrackerOptions::kMaxFlushInterval}));
+  EXPECT_TRUE(longest->flushes_in_background());
+  ASSERT_OK_AND_ASSIGN(auto none, AccessTracker::create({milliseconds(0)}));
+  EXPECT_FALSE(none->flushes_in_background());
 }
 
 }  // namespace

@@ -144,16 +144,17 @@ TEST_F(ColdPathFaultTest, TableCreateLeavesNoTableOrACompleteOne) {
 }
 
 TEST_F(ColdPathFaultTest, AccessTrackerFlushNeverLeavesADamagedFile) {
-  AccessTracker seed({std::chrono::milliseconds(0), &clock_});
-  seed.segment_opened(dir(0), 0);
-  ASSERT_OK(seed.flush());
+  ASSERT_OK_AND_ASSIGN(auto seed, AccessTracker::create({std::chrono::milliseconds(0), &clock_}));
+  seed->segment_opened(dir(0), 0);
+  ASSERT_OK(seed->flush());
   const auto good = test::read_file(dir(0) + "/.access");
   const int points = test::sweep_faults(
       tmp_.path(), [&] { test::write_file(dir(0) + "/.access", good); },
-      [&](FileSystem& fs) {
-        AccessTracker t({std::chrono::milliseconds(0), &clock_, &fs});
-        t.segment_opened(dir(0), 1);
-        return t.flush();
+      [&](FileSystem& fs) -> Status {
+        auto t = AccessTracker::create({std::chrono::milliseconds(0), &clock_, &fs});
+        if (!t) return std::move(t).error();
+        (*t)->segment_opened(dir(0), 1);
+        return (*t)->flush();
       },
       [&](const std::string& what) {
         auto loaded = AccessTracker::load(dir(0));

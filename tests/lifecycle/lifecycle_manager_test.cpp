@@ -189,7 +189,7 @@ TEST_F(LifecycleTest, IdleAfterLeavesRecentlyReadSegmentsHot) {
   // Partition 0 was read yesterday; partition 1 never.
   {
     clock_.set(kNow - kDay);
-    auto tracker = std::make_shared<AccessTracker>(AccessTrackerOptions{std::chrono::milliseconds(0), &clock_});
+    auto tracker = AccessTracker::create({std::chrono::milliseconds(0), &clock_}).value();
     Table t = *table_;
     t.set_read_observer(tracker);
     auto reader = t.reader(values(0));

@@ -116,10 +116,11 @@ TEST_F(ThreadLimitTest, WithoutThreadsTheLifecycleAndColdReadsStillWork) {
     ThreadHog hog;
     ASSERT_FALSE(thread_starts()) << "the limit leaves room for a thread: the test proves nothing";
 
-    AccessTracker tracker(AccessTrackerOptions{.flush_interval = std::chrono::milliseconds(10)});
-    EXPECT_FALSE(tracker.flushes_in_background());
-    tracker.segment_opened(dir(0), 1);
-    ASSERT_OK(tracker.flush());
+    ASSERT_OK_AND_ASSIGN(auto tracker,
+                         AccessTracker::create({.flush_interval = std::chrono::milliseconds(10)}));
+    EXPECT_FALSE(tracker->flushes_in_background());
+    tracker->segment_opened(dir(0), 1);
+    ASSERT_OK(tracker->flush());
     ASSERT_OK_AND_ASSIGN(const auto access, AccessTracker::load(dir(0)));
     ASSERT_EQ(access.count(1), 1u);
     EXPECT_EQ(access.at(1).read_count, 1u);

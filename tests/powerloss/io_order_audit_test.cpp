@@ -267,10 +267,11 @@ TEST_F(IoOrderAuditTest, LifecycleRunWithRetentionAndAnAccessTrackerFlush) {
   EXPECT_GT(stats->deleted_segments, 0u) << stats->to_string();
   EXPECT_EQ(stats->deleted_partitions, 1u) << stats->to_string();
 
-  AccessTracker tracker({std::chrono::milliseconds(0), &clock, fs_.get()});
-  tracker.segment_opened(root_ + "/t/symbol=S2", 0);
+  ASSERT_OK_AND_ASSIGN(auto tracker,
+                       AccessTracker::create({std::chrono::milliseconds(0), &clock, fs_.get()}));
+  tracker->segment_opened(root_ + "/t/symbol=S2", 0);
   fs_->mark("begin access flush");
-  ASSERT_OK(tracker.flush());
+  ASSERT_OK(tracker->flush());
   fs_->mark("end access flush");
   expect_rules_hold("lifecycle and access tracker");
   EXPECT_GT(last_.unlinks, 0);

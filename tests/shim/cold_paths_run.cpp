@@ -53,13 +53,14 @@ Status run(const std::string& dir) {
   }
   if (auto r = decompress_segment(log, 1, compression); !r) return std::move(r).error();
 
-  AccessTracker tracker(AccessTrackerOptions{.flush_interval = {}, .clock = &clock});
-  for (std::uint64_t id : {0, 2, 3}) tracker.segment_opened(log, id);
-  if (auto st = tracker.flush(); !st) return st;
+  auto tracker = AccessTracker::create({.flush_interval = {}, .clock = &clock});
+  if (!tracker) return std::move(tracker).error();
+  for (std::uint64_t id : {0, 2, 3}) (*tracker)->segment_opened(log, id);
+  if (auto st = (*tracker)->flush(); !st) return st;
   // The second flush merges with the file the first one wrote.
   clock.advance(1'000'000'000);
-  for (std::uint64_t id : {2, 4}) tracker.segment_opened(log, id);
-  return tracker.flush();
+  for (std::uint64_t id : {2, 4}) (*tracker)->segment_opened(log, id);
+  return (*tracker)->flush();
 }
 
 }  // namespace

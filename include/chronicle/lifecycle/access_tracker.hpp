@@ -21,6 +21,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -39,17 +40,23 @@ struct SegmentAccess {
 };
 
 struct AccessTrackerOptions {
-  // How often the background thread flushes; zero: no thread, call flush().
-  // When the thread cannot be started (thread or address-space limit), the
-  // tracker works as with zero.
+  // How often the background thread flushes, 0 to kMaxFlushInterval; zero:
+  // no thread, call flush(). When the thread cannot be started (thread or
+  // address-space limit), the tracker works as with zero.
   std::chrono::milliseconds flush_interval{1000};
+  static constexpr std::chrono::milliseconds kMaxFlushInterval = std::chrono::hours(24);
   const Clock* clock = nullptr;  // null: the system clock
   FileSystem* fs = nullptr;      // the filesystem seam for flushes; null: the system
 };
 
+// InvalidArgument naming the value for a flush_interval outside
+// 0..kMaxFlushInterval.
+Status validate(const AccessTrackerOptions& options);
+
 class AccessTracker final : public ReadObserver {
  public:
-  explicit AccessTracker(AccessTrackerOptions options = {});
+  // Shared: a Table holds it as its ReadObserver. Errors as validate().
+  static Result<std::shared_ptr<AccessTracker>> create(AccessTrackerOptions options = {});
   // Stops the background thread and flushes what is pending.
   ~AccessTracker() override;
   AccessTracker(const AccessTracker&) = delete;
@@ -71,6 +78,7 @@ class AccessTracker final : public ReadObserver {
   static Result<std::map<std::uint64_t, SegmentAccess>> load(const std::string& partition_dir);
 
  private:
+  explicit AccessTracker(AccessTrackerOptions options);
   void run();
 
   const AccessTrackerOptions options_;
