@@ -175,10 +175,11 @@ Result<TimeSeriesReader> Table::reader(const PartitionValues& values,
   return TimeSeriesReader::open(*dir, active_observer(), options);
 }
 
-// A query's readers seek once, to the range's start, and then read forward:
-// segments that seek opened on its way would not be visited again, and a
-// query over thousands of partitions holds a reader each. Two per tier keep
-// the segment a seek summarized for the scan that follows.
+// A query's readers seek at most once, to the range's start, and then read
+// forward: segments that seek opened on its way would not be visited again,
+// and a query over thousands of partitions holds a reader each. Two per tier
+// keep the segment a seek summarized for the scan that follows; after the
+// seek the reader keeps none.
 constexpr TimeSeriesReaderOptions kQueryReaderOptions{2, 2};
 
 Result<TableReader> Table::query(const PartitionFilter& filter, TimeRange range,
@@ -203,6 +204,7 @@ Result<TableReader> Table::query(const PartitionFilter& filter, TimeRange range,
     if (!r) return std::move(r).error();
     if (range.from_ns) {
       if (auto s = r->seek_timestamp(*range.from_ns); !s) return std::move(s).error();
+      r->release_kept_segments();
     }
     readers.push_back(std::move(*r));
   }

@@ -108,8 +108,8 @@ class Table {
                                   TimeSeriesReaderOptions options = {}) const;
   // Records of the partitions matching `filter` within `range`, merged in
   // timestamp order or read partition after partition. Each partition's
-  // reader seeks once, to range.from_ns, and keeps at most two segments per
-  // tier that seek opened (TimeSeriesReaderOptions).
+  // reader seeks once, to range.from_ns if set, and keeps open only the
+  // segment it reads from, not those that seek opened on its way.
   Result<TableReader> query(const PartitionFilter& filter, TimeRange range = {},
                             MergeStrategy strategy = MergeStrategy::TimestampOrder) const;
 

@@ -50,10 +50,11 @@ struct TimeSeriesReaderOptions {
   // defaults hold a partition of 256 segments (16 GiB at the default segment
   // size): random seeks over it then make no system call. A kept hot segment
   // costs one mapping (address space and one of the process's
-  // vm.max_map_count mappings, about 65,000 by default), and keeps the disk
-  // blocks of a file the lifecycle has replaced by its cold form until the
-  // reader lists the directory again (a seek to the live end), drops it, or
-  // is destroyed. A kept cold segment costs its mapping and seek table (a
+  // vm.max_map_count mappings, about 65,000 by default). A kept segment of
+  // either tier keeps the disk blocks of its file after the lifecycle
+  // replaces it (compression, decompression) or deletes it (retention), until
+  // the reader lists the directory again (a seek to the live end), releases
+  // it (release_kept_segments()) or is destroyed. A kept cold segment costs its mapping and seek table (a
   // few KiB); its decompressed frames, read-ahead thread and zstd contexts
   // are freed when it is set aside. 0 keeps none. At most
   // kMaxCachedSegments each (InvalidArgument).
@@ -84,6 +85,10 @@ class TimeSeriesReader {
   Result<SeekResult> seek_timestamp(std::uint64_t ts);
   // As LogReader::seek_seq.
   Status seek_seq(std::uint64_t seq) { return log_.seek_seq(seq); }
+
+  // Closes the segments kept for later seeks (TimeSeriesReaderOptions), for
+  // a reader that will not seek again; the one it reads from stays open.
+  void release_kept_segments() noexcept { sources_.clear(); }
 
   const Status& status() const noexcept { return log_.status(); }
   std::uint64_t next_seq() const noexcept { return log_.next_seq(); }
