@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <utility>
 
 #include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/errors.hpp>
@@ -115,6 +116,14 @@ Result<std::optional<SyncedPoint>> find_synced_point(FileSystem& fs, const std::
   return std::optional<SyncedPoint>();
 }
 
+// The unsealed last segment as end_log_at_unsynced_damage opened and scanned
+// it, so that recover_log does not map and scan it a second time: the scan
+// of a full live segment is most of what a recovery costs.
+struct ScannedSegment {
+  OpenedSegment opened;
+  ScanEnd end;
+};
+
 // Power loss can damage any byte written after the last sync() (RELIABILITY
 // B1): pages reach the disk in any order, so a segment written since may
 // have holes, a lost end marker or no header at all while later segments
@@ -126,7 +135,8 @@ Result<std::optional<SyncedPoint>> find_synced_point(FileSystem& fs, const std::
 // segments: nothing was promised for a power loss, and scanning a whole log
 // at every open would cost too much.)
 Status end_log_at_unsynced_damage(FileSystem& fs, const std::string& dir, const SyncedPoint& point,
-                                  std::vector<SegmentEntry>& entries, RecoveryReport& report) {
+                                  std::vector<SegmentEntry>& entries, RecoveryReport& report,
+                                  std::optional<ScannedSegment>& last_scanned) {
   std::optional<std::uint64_t> expected_base;  // where the segment before ended
   std::size_t cut = entries.size();            // entries [cut, end) are removed
   for (std::size_t i = point.index + (point.cold ? 1 : 0); i < entries.size(); ++i) {
@@ -149,17 +159,23 @@ Status end_log_at_unsynced_damage(FileSystem& fs, const std::string& dir, const 
                         h.base_seq, *expected_base);
     }
     const ScanEnd end = scan(seg);
+    const bool last = i + 1 == entries.size();
     if (end.step == CursorStep::EndOfSegment) {
       // Ended by a roll; the seal block may not have reached the disk.
-      if (!is_sealed(h) && i + 1 < entries.size()) {
+      if (!is_sealed(h) && !last) {
         seal_at(seg, end);
         report.sealed_previous = true;
       }
+      if (last && !is_sealed(h)) last_scanned.emplace(ScannedSegment{std::move(*opened), end});
       expected_base = end.next_seq;
       continue;
     }
     if (end.offset < h.synced_offset) return below_watermark(seg, h, end);
-    if (is_sealed(h)) unseal(seg);
+    if (is_sealed(h)) {
+      unseal(seg);
+    } else if (last) {
+      last_scanned.emplace(ScannedSegment{std::move(*opened), end});
+    }
     cut = i + 1;
     break;
   }
@@ -271,6 +287,7 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
   auto point = find_synced_point(fs, dir, entries, entries.size());
   if (!point) return std::move(point).error();
   const bool synced_log = point->has_value();
+  std::optional<ScannedSegment> scanned;
   out.unsynced_from = entries.front().id;
   if (synced_log) {
     const SyncedPoint& p = **point;
@@ -284,7 +301,7 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
       covered = *earlier;
     }
     if (covered) out.unsynced_from = entries[covered->index].id;
-    if (auto st = end_log_at_unsynced_damage(fs, dir, p, entries, out.report); !st) {
+    if (auto st = end_log_at_unsynced_damage(fs, dir, p, entries, out.report, scanned); !st) {
       return std::move(st).error();
     }
   }
@@ -307,7 +324,11 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
       out.next_seq = h.base_seq + h.record_count;
       return out;
     }
-    auto opened = open_rw(fs, dir, last.id);
+    // Scanned already when it lies after the synced point.
+    std::optional<ScannedSegment> reused;
+    if (scanned && scanned->opened.seg.id == last.id) reused = std::exchange(scanned, std::nullopt);
+    auto opened = reused ? Result<OpenedSegment>(std::move(reused->opened))
+                         : open_rw(fs, dir, last.id);
     if (!opened) return std::move(opened).error();
     LiveSegment& seg = opened->seg;
     if (opened->headerless) return std::move(headerless_error(*opened)).error();
@@ -342,7 +363,7 @@ Result<RecoveredLog> recover_log(FileSystem& fs, const std::string& dir,
       out.next_seq = h.base_seq + h.record_count;
       return out;
     }
-    ScanEnd end = scan(seg);
+    ScanEnd end = reused ? std::move(reused->end) : scan(seg);
     if (entries.size() >= 2 && entries[entries.size() - 2].hot) {
       if (auto st = settle_previous(fs, dir, last.id - 1, h, end, synced_log, out.report); !st) {
         return std::move(st).error();
