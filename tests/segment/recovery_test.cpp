@@ -45,6 +45,19 @@ class RecoveryTest : public TempDirTest {
     }
     unseal_last();
   }
+  // Writes n records, syncing after the first `synced`, and leaves the live
+  // segment unsealed as write_unclosed does; its header keeps the sync
+  // watermark (it lies outside the seal block).
+  void write_synced_unclosed(std::uint64_t synced, std::uint64_t n) {
+    {
+      ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
+      test::append_records(w, 1, 0, synced);
+      ASSERT_OK(w.sync());
+      test::append_records(w, 1, synced, n);
+      ASSERT_OK(w.close());
+    }
+    unseal_last();
+  }
   // Removes the end marker and seal block of the last segment.
   void unseal_last() {
     auto ids = list_segments(dir());
@@ -154,13 +167,7 @@ TEST_F(RecoveryTest, TornLastRecordWithBadChecksumIsDiscarded) {
 }
 
 TEST_F(RecoveryTest, DamageBelowTheSyncWatermarkIsRefused) {
-  {
-    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
-    test::append_records(w, 1, 0, 10);
-    ASSERT_OK(w.sync());
-    ASSERT_OK(w.close());
-  }
-  unseal_last();  // the watermark lies outside the seal block and stays
+  write_synced_unclosed(10, 10);
   ASSERT_GT(header_of(0).synced_offset, last_record(0));
   test::flip_bit(seg(0), last_record(0) + 8, 0);
   auto before = test::read_file(seg(0));
@@ -193,14 +200,7 @@ TEST_F(RecoveryTest, DamageInTheMiddleWithCommittedRecordsAfterIsRefused) {
 // in any order, so valid records can follow a lost page. In a log that sync()
 // covered, they were never promised: dropped with the tail and reported.
 TEST_F(RecoveryTest, InASyncedLogRecordsAfterDamageAboveTheWatermarkAreDroppedAndReported) {
-  {
-    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
-    test::append_records(w, 1, 0, 5);
-    ASSERT_OK(w.sync());
-    test::append_records(w, 1, 5, 12);
-    ASSERT_OK(w.close());
-  }
-  unseal_last();
+  write_synced_unclosed(5, 12);
   const std::uint64_t bad = record_offset(0, 7);
   ASSERT_GE(bad, header_of(0).synced_offset);
   const std::uint32_t zero = 0;
@@ -333,15 +333,8 @@ TEST_F(RecoveryTest, FirstSyncOfASegmentStampsItsWatermark) {
 // scanned once, not twice (scanning a full 64 MiB live segment is most of
 // what a recovery costs).
 TEST_F(RecoveryTest, TheLiveSegmentOfASyncedLogIsMappedAndScannedOnce) {
-  {
-    ASSERT_OK_AND_ASSIGN(auto w, SegmentWriter::open(dir(), opts()));
-    test::append_records(w, 1, 0, 8);
-    ASSERT_OK(w.sync());
-    test::append_records(w, 1, 8, 15);
-    ASSERT_OK(w.close());
-  }
+  write_synced_unclosed(8, 15);
   ASSERT_EQ(list_segments(dir()).value().size(), 1u);
-  unseal_last();
   ASSERT_GT(header_of(0).synced_offset, kSegmentHeaderSize);
   test::FaultFs counting;
   LogOptions o = opts();

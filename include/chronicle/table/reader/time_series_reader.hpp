@@ -50,13 +50,13 @@ struct TimeSeriesReaderOptions {
   // defaults hold a partition of 256 segments (16 GiB at the default segment
   // size): random seeks over it then make no system call. A kept hot segment
   // costs one mapping (address space and one of the process's
-  // vm.max_map_count mappings, about 65,000 by default). A kept segment of
-  // either tier keeps the disk blocks of its file after the lifecycle
-  // replaces it (compression, decompression) or deletes it (retention), until
-  // the reader lists the directory again (a seek to the live end), releases
-  // it (release_kept_segments()) or is destroyed. A kept cold segment costs its mapping and seek table (a
-  // few KiB); its decompressed frames, read-ahead thread and zstd contexts
-  // are freed when it is set aside. 0 keeps none. At most
+  // vm.max_map_count mappings, about 65,000 by default). A kept cold segment
+  // costs its mapping and seek table (a few KiB); its decompressed frames,
+  // read-ahead thread and zstd contexts are freed when it is set aside. A
+  // kept segment of either tier keeps the disk blocks of its file after the
+  // lifecycle replaces it (compression, decompression) or deletes it
+  // (retention), until the reader lists the directory again (a seek to the
+  // live end), releases it (release_kept_segments()) or is destroyed. 0 keeps none. At most
   // kMaxCachedSegments each (InvalidArgument).
   std::size_t cached_hot_segments = 256;
   std::size_t cached_cold_segments = 256;
