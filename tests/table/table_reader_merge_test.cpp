@@ -3,13 +3,14 @@
 // random interleaving with many ties, a timestamp of UINT64_MAX (the largest
 // a record may carry, which must still come before a drained partition), and
 // live data: partitions that said NothingYet join the merge again when their
-// writers append.
+// writers append; time ranges over ordered and unordered partitions.
 #include <chronicle/table/table.hpp>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <tuple>
@@ -26,11 +27,13 @@ using Key = std::tuple<std::uint64_t, std::size_t, std::uint64_t>;  // ts, parti
 
 class TableReaderMergeTest : public TempDirTest {
  protected:
-  void create_table(std::size_t partitions, const std::string& name = "t") {
+  void create_table(std::size_t partitions, const std::string& name = "t",
+                    TimestampOrder order = TimestampOrder::Strict) {
     auto scheme = PartitionScheme::create({{"shard", KeyType::Int, 0}});
     ASSERT_OK(scheme);
     TableConfig config;
     config.segment_size = 64 * 1024;
+    config.timestamp_order = order;
     auto t = Table::create(tmp_.sub(name), *scheme, config);
     ASSERT_OK(t);
     table_ = std::make_unique<Table>(*t);
@@ -69,6 +72,35 @@ class TableReaderMergeTest : public TempDirTest {
     return all;
   }
 
+  // What a query of [from, to) must return: each partition from its first
+  // record (in seq order) with ts >= from, its records in range, merged by
+  // always taking the head with the smallest (ts, partition). For ordered
+  // partitions that is written_ sorted and cut to the range.
+  std::vector<Key> model_merge(std::size_t partitions, TimeRange range) const {
+    std::vector<std::vector<Key>> in_range(partitions);
+    std::vector<bool> started(partitions, !range.from_ns);
+    for (const Key& k : written_) {  // in append order, so in seq order per partition
+      const auto [ts, p, seq] = k;
+      started[p] = started[p] || ts >= *range.from_ns;
+      if (!started[p] || (range.from_ns && ts < *range.from_ns)) continue;
+      if (range.to_ns && ts >= *range.to_ns) continue;
+      in_range[p].push_back(k);
+    }
+    std::vector<Key> out;
+    std::vector<std::size_t> at(partitions, 0);
+    for (;;) {
+      std::optional<std::size_t> best;
+      for (std::size_t p = 0; p < partitions; ++p) {
+        if (at[p] < in_range[p].size() &&
+            (!best || std::get<0>(in_range[p][at[p]]) < std::get<0>(in_range[*best][at[*best]]))) {
+          best = p;
+        }
+      }
+      if (!best) return out;
+      out.push_back(in_range[*best][at[*best]++]);
+    }
+  }
+
   std::unique_ptr<Table> table_;
   std::vector<PartitionWriter> writers_;
   std::vector<Key> written_;
@@ -90,6 +122,38 @@ TEST_F(TableReaderMergeTest, EveryPartitionCountMergesRandomInterleavingWithTies
     auto q = table_->query(PartitionFilter::all(), {}, MergeStrategy::TimestampOrder);
     ASSERT_OK(q);
     EXPECT_EQ(drain(*q), sorted_written());
+  }
+}
+
+// The merge takes a record straight into the tree when its timestamp lies
+// well inside the range and leaves every other case (the range's ends, a
+// record before `from` in an unordered partition, UINT64_MAX) to the exact
+// check: each range here puts records on both sides of both ends.
+TEST_F(TableReaderMergeTest, TimeRangesCutOrderedAndUnorderedPartitionsExactly) {
+  const std::vector<TimeRange> ranges = {
+      {}, {300, std::nullopt}, {std::nullopt, 700}, {300, 700}, {500, 500}, {0, 1}};
+  for (const TimestampOrder order : {TimestampOrder::Strict, TimestampOrder::Permissive}) {
+    SCOPED_TRACE(std::string(timestamp_order_name(order)));
+    writers_.clear();
+    written_.clear();
+    create_table(4, std::string("t-") + std::string(timestamp_order_name(order)), order);
+    std::mt19937_64 rng(7);
+    std::vector<std::uint64_t> ts(4, 0);
+    for (int i = 0; i < 2'000; ++i) {
+      const std::size_t p = rng() % 4;
+      // Ordered: steps of 0-1 over about 0..1000. Unordered: anywhere in it.
+      ts[p] = order == TimestampOrder::Strict ? ts[p] + rng() % 2 : rng() % 1'000;
+      append(p, ts[p]);
+    }
+    append(1, UINT64_MAX);
+    for (auto& w : writers_) ASSERT_OK(w.flush());
+    for (const TimeRange& range : ranges) {
+      SCOPED_TRACE("from " + (range.from_ns ? std::to_string(*range.from_ns) : "-") + " to " +
+                   (range.to_ns ? std::to_string(*range.to_ns) : "-"));
+      auto q = table_->query(PartitionFilter::all(), range, MergeStrategy::TimestampOrder);
+      ASSERT_OK(q);
+      EXPECT_EQ(drain(*q), model_merge(4, range));
+    }
   }
 }
 

@@ -68,14 +68,21 @@ class TableReader {
     std::uint64_t before_mask(const MergeKey& other) const noexcept;
   };
   static constexpr MergeKey kNoHead{UINT64_MAX, UINT64_MAX};
+  static constexpr std::size_t kNoneConsumed = SIZE_MAX;
   // Reads partition i's next record in range into heads_[i].
-  void advance(std::size_t i) noexcept;
+  void advance(std::size_t i) noexcept { settle(i, readers_[i].next(heads_[i])); }
+  // As advance, given the step partition i's reader has just taken.
+  void settle(std::size_t i, Step step) noexcept;
   MergeKey key_of(std::size_t i) const noexcept;
   // Plays the whole tournament again; returns the winner of node n's subtree.
   MergeKey build(std::size_t n) noexcept;
   // Partition i, the last winner, has a new key: plays its way up again.
-  void replay(std::size_t i) noexcept;
+  void replay(std::size_t i, MergeKey key) noexcept;
+  // TimestampOrder when the caller is done with the winner's record: moves
+  // its partition on (the common case inline, the rest in settle) and hands
+  // out the next winner.
   Step next_merged(TableRecord& out) noexcept;
+  Step next_merged_slow(TableRecord& out) noexcept;
   Step next_sequential(TableRecord& out) noexcept;
 
   std::vector<PartitionInfo> partitions_;
@@ -89,9 +96,41 @@ class TableReader {
   // loser of the match at node n, whose children are 2n and 2n+1; partition
   // i is leaf k + i.
   std::vector<MergeKey> tree_;
-  std::optional<std::size_t> consumed_;  // whose head the caller holds (the winner)
+  // A timestamp t is surely in range when t - window_from_ < window_width_;
+  // anything else goes through settle(), which checks the range exactly.
+  std::uint64_t window_from_ = 0;
+  std::uint64_t window_width_ = 0;
+  std::size_t consumed_ = kNoneConsumed;  // whose head the caller holds (the winner)
   std::size_t sequential_ = 0;           // PartitionOrder: the partition being read
   Status status_;
 };
+
+inline Step TableReader::next(TableRecord& out) noexcept {
+  if (!status_) [[unlikely]] return Step::Failed;
+  return strategy_ == MergeStrategy::TimestampOrder ? next_merged(out) : next_sequential(out);
+}
+
+inline Step TableReader::next_merged(TableRecord& out) noexcept {
+  const std::size_t i = consumed_;
+  if (i == kNoneConsumed) [[unlikely]] return next_merged_slow(out);
+  RecordView& head = heads_[i];
+  const Step step = readers_[i].next(head);
+  if (step != Step::Record || head.timestamp_ns - window_from_ >= window_width_) [[unlikely]] {
+    settle(i, step);
+    consumed_ = kNoneConsumed;
+    replay(i, key_of(i));
+    return next_merged_slow(out);
+  }
+  replay(i, MergeKey{head.timestamp_ns, i});
+  const std::uint64_t winner = tree_[0].partition;
+  if (winner == kNoHead.partition) [[unlikely]] {
+    consumed_ = kNoneConsumed;
+    return next_merged_slow(out);
+  }
+  out.record = heads_[winner];
+  out.partition = winner;
+  consumed_ = winner;
+  return Step::Record;
+}
 
 }  // namespace chronicle
