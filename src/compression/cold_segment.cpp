@@ -73,17 +73,13 @@ Result<SegmentWindow> ColdSegment::window(std::uint64_t offset, std::size_t len)
   const SeekTable& table = reader_.table();
   const std::uint64_t size = reader_.size();
   if (offset >= size) return SegmentWindow{nullptr, size, size};
-  // Each frame was checked against its seek-table checksum when it was
-  // decompressed, and compress_segment checked every record before writing
-  // them: the frame checksum stands in for the record checksums.
-  const bool verified = table.has_checksums;
   const std::size_t first = table.frame_of(offset);
   const std::uint64_t want_end = std::min<std::uint64_t>(size, offset + len);
   if (want_end <= table.decompressed_offset[first + 1]) {
     auto bytes = frames_->get(first);
     if (!bytes) return std::move(bytes).error();
     return SegmentWindow{bytes->data(), table.decompressed_offset[first],
-                         table.decompressed_offset[first + 1], verified};
+                         table.decompressed_offset[first + 1]};
   }
   // The range straddles frames: copy it together.
   stitch_.resize(want_end - offset);
@@ -97,7 +93,7 @@ Result<SegmentWindow> ColdSegment::window(std::uint64_t offset, std::size_t len)
     std::memcpy(stitch_.data() + (at - offset), bytes->data() + from, n);
     at += n;
   }
-  return SegmentWindow{stitch_.data(), offset, want_end, verified};
+  return SegmentWindow{stitch_.data(), offset, want_end};
 }
 
 }  // namespace chronicle

@@ -1,11 +1,9 @@
 #include <chronicle/compression/cold_segment.hpp>
-#include <chronicle/compression/seekable_writer.hpp>
 #include <chronicle/compression/segment_compression.hpp>
 #include <chronicle/compression/unified_segment_reader.hpp>
 #include <chronicle/segment/segment_store.hpp>
 #include <chronicle/segment/segment_writer.hpp>
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -340,54 +338,6 @@ TEST_F(SegmentCompressionTest, ReadAtAndRecordsAreTheSameForBothTiers) {
   EXPECT_EQ(cold_seqs, hot_seqs);
   std::vector<std::byte> past(2);
   EXPECT_ERROR(cold_reader.read_at(used - 1, past), Errc::InvalidArgument);
-}
-
-// Writes the used prefix of hot segment `id` as its cold file with a
-// SeekableWriter, bypassing compress_segment's check of every record, and
-// removes the hot file.
-void compress_unchecked(const std::string& hot, const std::string& cold, bool frame_checksums) {
-  const auto bytes = test::read_file(hot);
-  SegmentHeader h;
-  std::memcpy(&h, bytes.data(), sizeof h);
-  const auto used = std::as_bytes(std::span(bytes)).first(h.end_of_data);
-  auto fd = FileSystem::system().open(cold, O_RDWR | O_CREAT | O_EXCL);
-  ASSERT_OK(fd);
-  SeekableOptions o;
-  o.block_size = 4096;
-  o.frame_checksums = frame_checksums;
-  ASSERT_OK_AND_ASSIGN(auto w, SeekableWriter::create(FileSystem::system(), fd->get(), cold, o));
-  for (std::uint64_t at = 0; at < used.size(); at += o.block_size) {
-    ASSERT_OK(w.write_frame(used.subspan(at, std::min(o.block_size, used.size() - at))));
-  }
-  ASSERT_OK(w.finish());
-  std::filesystem::remove(hot);
-}
-
-// A cold frame's checksum covers every byte of the records in it, and
-// compress_segment checked each record before writing it, so a cold read
-// skips the record checksums (they cost 3-4 % of a cold read) but still
-// checks them in a cold file written without frame checksums.
-TEST_F(SegmentCompressionTest, AColdFramesChecksumStandsInForTheRecordChecksums) {
-  for (const bool frame_checksums : {true, false}) {
-    SCOPED_TRACE(frame_checksums ? "with frame checksums" : "without frame checksums");
-    std::filesystem::remove_all(dir());
-    write_log(50);
-    // Changes one record's stored checksum, which compress_segment refuses.
-    test::flip_bit(hot(0), kSegmentHeaderSize + offsetof(RecordHeader, checksum), 3);
-    EXPECT_ERROR(compress_segment(dir(), 0, opts()), Errc::Corruption);
-    compress_unchecked(hot(0), cold(0), frame_checksums);
-    const auto back = read_both();
-    if (frame_checksums) {
-      EXPECT_EQ(back.seqs.size(), 50u) << back.status.error().to_string();
-      EXPECT_EQ(back.last, Step::NothingYet);
-    } else {
-      EXPECT_TRUE(back.seqs.empty());
-      EXPECT_EQ(back.last, Step::Failed);
-      EXPECT_ERROR(back.status, Errc::Corruption);
-      EXPECT_NE(back.status.error().message().find("record checksum mismatch"), std::string::npos)
-          << back.status.error().to_string();
-    }
-  }
 }
 
 std::size_t thread_count() {

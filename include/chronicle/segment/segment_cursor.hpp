@@ -1,8 +1,7 @@
 #pragma once
 // Iterates the records of one segment, hot or cold, verifying each record's
 // checksum and sequence number. This is the per-record read path: one window
-// bounds check, one acquire load of the commit word, one checksum (none in a
-// window its source has verified, see SegmentWindow::verified).
+// bounds check, one acquire load of the commit word, one checksum.
 //
 // Thread safety: one cursor belongs to one thread. Many cursors, in any
 // number of processes, may read a segment while its writer appends to it.
@@ -98,7 +97,7 @@ inline CursorStep SegmentCursor::decode(const std::byte* p, std::uint32_t commit
   const std::uint64_t size = record_size(len);
   if (offset_ + size > window_.end) [[unlikely]] return refill_or_end(size, out);
   const RecordHeader h = read_record_header(p);
-  const std::uint32_t sum = window_.verified ? h.checksum : compute_record_checksum(p, len);
+  const std::uint32_t sum = compute_record_checksum(p, len);
   if (sum != h.checksum || h.seq != next_seq_) [[unlikely]] return bad_record(h, len, sum);
   out.seq = h.seq;
   out.timestamp_ns = h.timestamp_ns;

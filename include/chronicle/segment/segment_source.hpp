@@ -21,12 +21,6 @@ struct SegmentWindow {
   const std::byte* data = nullptr;
   std::uint64_t begin = 0;
   std::uint64_t end = 0;
-  // The source has checked every byte of the window against a checksum of
-  // its own (a cold segment's frame checksums), so a cursor skips the record
-  // checksums here; it still checks every length, commit word and sequence
-  // number. Hot windows are never verified: their bytes change under a
-  // reader and a crash can tear them.
-  bool verified = false;
 };
 
 // Owned by one reader; not thread-safe.
