@@ -48,7 +48,12 @@ CursorStep SegmentCursor::refill_or_end(std::uint64_t need, RecordView& out) noe
   const std::uint64_t size = source_->size();
   if (offset_ < size) {
     auto w = source_->window(offset_, static_cast<std::size_t>(need));
-    if (!w) return fail(std::move(w).error());
+    if (!w) {
+      // The old window may be a cold frame buffer the source has already
+      // reused: a later next() or rewind_to() must not read it.
+      window_ = SegmentWindow();
+      return fail(std::move(w).error());
+    }
     window_ = *w;
     if (offset_ >= window_.begin && offset_ + sizeof(std::uint32_t) <= window_.end) {
       // The commit word alone decides "nothing yet" and "end of segment": the
