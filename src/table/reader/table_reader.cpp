@@ -123,11 +123,7 @@ Step TableReader::next_merged_slow(TableRecord& out) noexcept {
     if (!any) return Step::NothingYet;
     tree_[0] = build(1);
   }
-  const auto i = static_cast<std::size_t>(tree_[0].partition);
-  out.record = heads_[i];
-  out.partition = i;
-  consumed_ = i;
-  return Step::Record;
+  return hand_out_winner(out);
 }
 
 Step TableReader::next_sequential(TableRecord& out) noexcept {

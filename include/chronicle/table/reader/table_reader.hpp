@@ -83,6 +83,8 @@ class TableReader {
   // out the next winner.
   Step next_merged(TableRecord& out) noexcept;
   Step next_merged_slow(TableRecord& out) noexcept;
+  // Gives the caller the head of tree_[0]'s partition, which has one.
+  Step hand_out_winner(TableRecord& out) noexcept;
   Step next_sequential(TableRecord& out) noexcept;
 
   std::vector<PartitionInfo> partitions_;
@@ -112,21 +114,24 @@ inline Step TableReader::next(TableRecord& out) noexcept {
 
 inline Step TableReader::next_merged(TableRecord& out) noexcept {
   const std::size_t i = consumed_;
-  if (i == kNoneConsumed) [[unlikely]] return next_merged_slow(out);
-  RecordView& head = heads_[i];
-  const Step step = readers_[i].next(head);
-  if (step != Step::Record || head.timestamp_ns - window_from_ >= window_width_) [[unlikely]] {
+  if (i != kNoneConsumed) [[likely]] {
+    RecordView& head = heads_[i];
+    const Step step = readers_[i].next(head);
+    if (step == Step::Record && head.timestamp_ns - window_from_ < window_width_) [[likely]] {
+      // The window holds no UINT64_MAX, so this head beats kNoHead and the
+      // winner is a partition with a head.
+      replay(i, MergeKey{head.timestamp_ns, i});
+      return hand_out_winner(out);
+    }
     settle(i, step);
-    consumed_ = kNoneConsumed;
     replay(i, key_of(i));
-    return next_merged_slow(out);
-  }
-  replay(i, MergeKey{head.timestamp_ns, i});
-  const std::uint64_t winner = tree_[0].partition;
-  if (winner == kNoHead.partition) [[unlikely]] {
     consumed_ = kNoneConsumed;
-    return next_merged_slow(out);
   }
+  return next_merged_slow(out);
+}
+
+inline Step TableReader::hand_out_winner(TableRecord& out) noexcept {
+  const auto winner = static_cast<std::size_t>(tree_[0].partition);
   out.record = heads_[winner];
   out.partition = winner;
   consumed_ = winner;
