@@ -363,9 +363,16 @@ inline std::uint64_t thread_cpu_ns() noexcept {
 // rolls) may still fall more often in one order: run both orders.
 // a(from, to) and b(from, to) append records [from, to) and return false on
 // failure (then timing stops).
+inline std::uint64_t thread_page_faults() noexcept {
+  rusage ru{};
+  ::getrusage(RUSAGE_THREAD, &ru);
+  return static_cast<std::uint64_t>(ru.ru_minflt + ru.ru_majflt);
+}
+
 struct PairSeconds {
   double a = 0, b = 0;          // wall
   double a_cpu = 0, b_cpu = 0;  // CPU of the calling thread
+  double a_faults = 0, b_faults = 0;  // page faults (minor and major) of the calling thread
   bool ok = true;
 };
 
@@ -377,9 +384,11 @@ PairSeconds time_interleaved(std::uint64_t n, std::uint64_t chunk, A&& a, B&& b,
     const std::uint64_t to = std::min(n, from + chunk);
     for (int k = 0; k < 2 && out.ok; ++k) {
       const bool run_a = (k == 0) == (round % 2 == 0);
+      const std::uint64_t f0 = thread_page_faults();
       const std::uint64_t c0 = thread_cpu_ns(), t0 = now_ns();
       out.ok = run_a ? a(from, to) : b(from, to);
       const std::uint64_t t1 = now_ns(), c1 = thread_cpu_ns();
+      (run_a ? out.a_faults : out.b_faults) += static_cast<double>(thread_page_faults() - f0);
       (run_a ? out.a : out.b) += static_cast<double>(t1 - t0) * 1e-9;
       (run_a ? out.a_cpu : out.b_cpu) += static_cast<double>(c1 - c0) * 1e-9;
     }

@@ -587,6 +587,8 @@ void BM_RollingAppend(benchmark::State& state) {
     sum.b += ps.b;
     sum.a_cpu += ps.a_cpu;
     sum.b_cpu += ps.b_cpu;
+    sum.a_faults += ps.a_faults;
+    sum.b_faults += ps.b_faults;
     lib_edges_ns += open_finish_ns;
     base_edges_ns += base_open_finish_ns;
     if (rolling) {
@@ -605,6 +607,10 @@ void BM_RollingAppend(benchmark::State& state) {
   state.counters["ratio"] = base_s / lib_s;
   state.counters["loop_ratio"] = sum.b / sum.a;
   state.counters["cpu_ratio"] = sum.b_cpu / sum.a_cpu;
+  // Page faults taken by the appending thread per iteration: the pages the
+  // preparer had not faulted in ahead of the writer.
+  state.counters["faults"] = sum.a_faults / iters;
+  state.counters["base_faults"] = sum.b_faults / iters;
   state.counters["other_cores"] = load.cores();
   state.counters["rolls"] = rolls;
   state.counters["partitions"] = partitions;

@@ -453,7 +453,9 @@ TEST_P(RollingCrashPointTest, TableRecoversAfterAKillAtThePoint) {
     ASSERT_FALSE(HasFailure());
     EXPECT_TRUE(stream_ok(before, c.acks, state_));
     // Killed inside a partition roll: the next partition exists and is empty.
-    if (point.starts_with("partition.")) {
+    // (The previous partition is finished on the writer's finisher thread,
+    // while the appending thread may already fill the next one.)
+    if (point.starts_with("partition.") && point != "partition.after_finish_previous") {
       EXPECT_EQ(state_.records % kRecordsPerHour, 0u);
       EXPECT_EQ(state_.partitions, rolling::hour_of(state_.records) + 1)
           << "no partition was being created";

@@ -1,9 +1,11 @@
+#include <chronicle/table/segment_index.hpp>
 #include <chronicle/table/table.hpp>
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "support/child_process.hpp"
 #include "support/status_matchers.hpp"
 #include "support/sync_log_fs.hpp"
 #include "support/temp_dir.hpp"
@@ -138,6 +140,104 @@ TEST_F(RollingWriterTest, AFailedSyncOfALeftPartitionFailsEveryLaterSync) {
   EXPECT_ERROR(w.sync(), Errc::Io);
   ASSERT_OK(w.append(1, kDay0 + kDayNs + 1, {}));
   EXPECT_ERROR(w.sync(), Errc::Io);
+}
+
+// Finishing a left partition happens off the appending thread: the move
+// succeeds, and the next sync() or finish() reports the failure.
+TEST_F(RollingWriterTest, AFailureToFinishALeftPartitionIsReportedByTheNextSyncAndLosesNothing) {
+  test::SyncLogFs fs;
+  ASSERT_OK_AND_ASSIGN(auto t, make_on(fs));
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  const std::string day0 = t.root() + "/venue=XNAS/t=2026-01-29";
+  for (std::uint64_t i = 0; i < 3; ++i) ASSERT_OK(w.append(1, kDay0 + i, {}));
+  // The move's first pwrite is the next partition's lock (its pid), made
+  // before the move returns; the second the left partition's index.
+  fs.fail(FsOp::Pwrite, 2, ENOSPC);
+  ASSERT_OK(w.append(1, kDay0 + kDayNs, {}));
+  auto failed = w.sync();
+  EXPECT_ERROR(failed, Errc::NoSpace);
+  EXPECT_NE(failed.error().message().find(day0), std::string::npos) << failed.error().message();
+  EXPECT_EQ(fs.injected(), 1);
+  EXPECT_TRUE(fs.synced_file(segment_path(day0, 0))) << "the records were still synced";
+  fs.clear();
+  ASSERT_OK(w.sync());  // reported once: it lost no record
+  ASSERT_OK(w.finish());
+
+  // Sealed, without an index: readers scan, and the next writer of the
+  // partition writes it.
+  EXPECT_NE(::access(segment_index_path(day0, 0).c_str(), F_OK), 0);
+  ASSERT_OK_AND_ASSIGN(auto r, t.reader(base(t, Date{20482})));
+  RecordView v;
+  std::vector<std::uint64_t> ts;
+  while (r.next(v) == Step::Record) ts.push_back(v.timestamp_ns);
+  EXPECT_EQ(ts, (std::vector<std::uint64_t>{kDay0, kDay0 + 1, kDay0 + 2}));
+  ASSERT_OK_AND_ASSIGN(auto again, t.partition_writer(base(t, Date{20482})));
+  ASSERT_OK(again.finish());
+  EXPECT_EQ(::access(segment_index_path(day0, 0).c_str(), F_OK), 0);
+}
+
+TEST_F(RollingWriterTest, FinishReportsAFailureToFinishALeftPartition) {
+  test::SyncLogFs fs;
+  ASSERT_OK_AND_ASSIGN(auto t, make_on(fs));
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  ASSERT_OK(w.append(1, kDay0, {}));
+  fs.fail(FsOp::Pwrite, 2, EIO);
+  ASSERT_OK(w.append(1, kDay0 + kDayNs, {}));
+  auto failed = w.finish();
+  EXPECT_ERROR(failed, Errc::Io);
+  EXPECT_NE(failed.error().message().find("t=2026-01-29"), std::string::npos)
+      << failed.error().message();
+  EXPECT_OK(w.finish());  // reported once
+}
+
+// Each move back finds the partition just left queued or being finished,
+// still locked: the writer waits for it, then continues its sequence.
+TEST_F(RollingWriterTest, MovingBackAndForthContinuesBothPartitions) {
+  Table t = make(KeyType::Date, 0, false);
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  constexpr std::uint64_t kMoves = 200;
+  for (std::uint64_t i = 0; i < kMoves; ++i) {
+    ASSERT_OK_AND_ASSIGN(auto seq, w.append(1, kDay0 + (i % 2) * kDayNs + i, {}));
+    EXPECT_EQ(seq, i / 2);
+  }
+  ASSERT_OK(w.finish());
+  EXPECT_EQ(w.stats().rolls, kMoves - 1);
+  for (std::uint64_t day = 0; day < 2; ++day) {
+    ASSERT_OK_AND_ASSIGN(auto r, t.reader(base(t, Date{static_cast<std::int32_t>(20482 + day)})));
+    RecordView v;
+    std::uint64_t n = 0;
+    while (r.next(v) == Step::Record) {
+      EXPECT_EQ(v.seq, n);
+      EXPECT_EQ(v.timestamp_ns, kDay0 + day * kDayNs + 2 * n + day);
+      ++n;
+    }
+    EXPECT_EQ(n, kMoves / 2);
+  }
+}
+
+// A forked child must not write the parent's partitions, nor wait for the
+// parent's finisher thread, which does not exist in the child.
+TEST_F(RollingWriterTest, AWriterInheritedAcrossForkRefusesToMoveAndLetsGo) {
+  Table t = make(KeyType::Date);
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  ASSERT_OK(w.append(1, kDay0, {}));
+  ASSERT_OK(w.append(1, kDay0 + kDayNs, {}));  // the finisher thread runs
+  const int status = test::run_in_child([&] {
+    ::alarm(20);  // a hang fails the test
+    EXPECT_ERROR(w.append(1, kDay0 + kDayNs + 1, {}), Errc::Closed);
+    EXPECT_ERROR(w.append(1, kDay0 + 2 * kDayNs, {}), Errc::Closed);
+    EXPECT_ERROR(w.sync(), Errc::Closed);
+    EXPECT_OK(w.finish());
+    RollingWriter gone = std::move(w);
+  });
+  test::expect_child_passed(status);
+  ASSERT_OK(w.append(1, kDay0 + kDayNs + 1, {}));
+  ASSERT_OK(w.append(1, kDay0 + 2 * kDayNs, {}));
+  ASSERT_OK(w.sync());
+  ASSERT_OK(w.finish());
+  EXPECT_EQ(partition_paths(t),
+            (std::vector<std::string>{"venue=XNAS/t=2026-01-29", "venue=XNAS/t=2026-01-30",
+                                      "venue=XNAS/t=2026-01-31"}));
 }
 
 TEST_F(RollingWriterTest, DateRollerSplitsRecordsByUtcDay) {

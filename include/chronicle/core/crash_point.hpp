@@ -37,7 +37,7 @@ inline constexpr std::array<std::string_view, 21> kCrashPoints = {
     "index.before_write",         // table partition: segment sealed, its .idx not yet written
     "partition.after_adopt_spare",  // next partition's first segment: the previous one's spare, renamed in
     "partition.after_open_next",  // RollingWriter: next partition open, previous not finished
-    "partition.after_finish_previous",  // previous partition sealed, next one has no record yet
+    "partition.after_finish_previous",  // previous partition sealed (on the finisher thread)
 };
 
 // Kills the process with SIGKILL if CHRONICLE_CRASH_AT names this point and

@@ -4,17 +4,36 @@
 #include <chronicle/core/errors.hpp>
 #include <chronicle/table/table.hpp>
 
+#include "partition_finisher.hpp"
+
 namespace chronicle {
 
 RollingWriter::RollingWriter(std::shared_ptr<const Table> table,
                              std::unique_ptr<PartitionRoller> roller, std::size_t key_index,
                              PartitionValues base, RollCallback on_roll)
     : table_(std::move(table)), roller_(std::move(roller)), key_index_(key_index),
-      base_(std::move(base)), on_roll_(std::move(on_roll)) {}
+      base_(std::move(base)), on_roll_(std::move(on_roll)),
+      finisher_(std::make_unique<detail::PartitionFinisher>()) {}
 
 RollingWriter::RollingWriter(RollingWriter&&) noexcept = default;
 RollingWriter& RollingWriter::operator=(RollingWriter&&) noexcept = default;
 RollingWriter::~RollingWriter() { (void)finish(); }
+
+namespace {
+Error unusable(const char* call) {
+  return Error(Errc::Closed, fmt::format("{} of a rolling writer that was moved from or "
+                                         "inherited across fork()",
+                                         call));
+}
+}  // namespace
+
+bool RollingWriter::forked_child() {
+  if (!finisher_ || finisher_->in_creating_process()) return false;
+  // The finisher's thread and the partitions it holds are the parent's: let
+  // go of them without touching them, as SegmentWriter does of its preparer.
+  (void)finisher_.release();
+  return true;
+}
 
 Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uint64_t timestamp_ns,
                                                  std::span<const std::byte> payload) noexcept {
@@ -22,6 +41,7 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
   if (!target) return std::move(target).error();
   PartitionValues values = base_.with(key_index_, target->value);
   if (!current_ || current_->values() != values) {
+    if (forked_child() || !finisher_) return unusable("append()");
     const Table& table = *table_;
     if (current_ && table.config().validate_partition_order && values < current_->values()) {
       return invalid_argument(
@@ -30,6 +50,8 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
           timestamp_ns, escape_bytes(values.to_string(table.scheme())),
           escape_bytes(current_->values().to_string(table.scheme())));
     }
+    // A partition moved away from is locked until it is finished.
+    if (finisher_->holds(values)) finisher_->wait();
     // The current partition's next segment, prepared ahead and now not
     // needed, becomes the new partition's first: no 64 MiB to allocate and
     // fault in on the way in, none to unmap and delete on the way out.
@@ -46,8 +68,7 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
       // finished, so a failure to open it leaves the current one writable.
       CHRONICLE_CRASH_POINT("partition.after_open_next");
       from = current_->values();
-      if (auto st = current_->finish(unsynced_); !st) return std::move(st).error();
-      CHRONICLE_CRASH_POINT("partition.after_finish_previous");
+      finisher_->hand_over(std::move(*current_));
       ++stats_.rolls;
     }
     current_.emplace(std::move(*next));
@@ -61,26 +82,42 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
 }
 
 Status RollingWriter::flush() {
-  Status st = unsynced_.start_writeback();
+  if (forked_child() || !finisher_) return unusable("flush()");
+  finisher_->wait();
+  Error finish_failed = finisher_->take_error();
+  Status st = finisher_->unsynced().start_writeback();
   if (current_) {
     Status mine = current_->flush();
     if (st) st = std::move(mine);
   }
+  if (st && finish_failed) return finish_failed;
   return st;
 }
+
 Status RollingWriter::sync() {
+  if (forked_child() || !finisher_) return unusable("sync()");
   if (sync_error_) return sync_error_;
-  Status st = unsynced_.run();
+  finisher_->wait();
+  Error finish_failed = finisher_->take_error();
+  Status st = finisher_->unsynced().run();
   if (st && current_) st = current_->sync();
   if (!st) sync_error_ = st.error();
+  if (st && finish_failed) return finish_failed;
   return st;
 }
 
 Status RollingWriter::finish() {
-  if (!current_) return {};
-  Status st = current_->finish(unsynced_);
-  current_.reset();
-  return st;
+  if (forked_child() || !finisher_) {
+    current_.reset();
+    return {};
+  }
+  if (current_) {
+    finisher_->finish_here(*current_);
+    current_.reset();
+  } else {
+    finisher_->wait();
+  }
+  return finisher_->take_error();
 }
 
 }  // namespace chronicle

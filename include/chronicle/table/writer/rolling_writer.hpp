@@ -1,7 +1,11 @@
 #pragma once
 // Writes records into the partition their timestamp selects: a
 // PartitionRoller gives one key's value per record, the other keys are fixed.
-// Moving to another partition finishes (seals) the current one.
+// Moving to another partition finishes (seals) the current one on a
+// background thread of the writer, so that the append that moves does not
+// wait for it; the next flush(), sync() or finish() waits for it and reports
+// its failure. Until then that partition stays locked: a move back to it
+// waits for its finish.
 //
 // With TableConfig::validate_partition_order a record whose partition sorts
 // before the current one is refused (InvalidArgument naming both
@@ -26,6 +30,9 @@
 namespace chronicle {
 
 class Table;
+namespace detail {
+class PartitionFinisher;
+}
 
 class RollingWriter {
  public:
@@ -58,14 +65,17 @@ class RollingWriter {
   // Starts write-back (without waiting) of the current partition's records
   // and of the segment files it still holds open of the partitions it moved
   // away from since the last sync() (see PendingSync::start_writeback).
+  // Also returns a failure to finish a partition moved away from.
   Status flush();
   // Returns once every record appended before the call is durable, in the
   // current partition and in those it moved away from since the last sync().
   // After a failure every later sync() fails too (as SegmentWriter::sync()).
   Status sync();
-  // Finishes the current partition. Appends afterwards start a partition
-  // again. Like moving to another partition, it does not sync: a later
-  // sync() covers the finished partitions' records.
+  // Finishes the current partition, and waits for the partitions moved away
+  // from to be finished; returns the first failure among them since the last
+  // flush(), sync() or finish(). Appends afterwards start a partition again.
+  // Like moving to another partition, it does not sync: a later sync()
+  // covers the finished partitions' records.
   Status finish();
 
   const Stats& stats() const noexcept { return stats_; }
@@ -75,6 +85,8 @@ class RollingWriter {
  private:
   Result<std::uint64_t> append_slow(std::uint16_t type_id, std::uint64_t timestamp_ns,
                                     std::span<const std::byte> payload) noexcept;
+  // In a forked child, lets go of the parent's finisher and returns true.
+  bool forked_child();
 
   std::shared_ptr<const Table> table_;
   std::unique_ptr<PartitionRoller> roller_;
@@ -82,8 +94,9 @@ class RollingWriter {
   PartitionValues base_;
   RollCallback on_roll_;
   std::optional<PartitionWriter> current_;
-  // What the partitions finished since the last sync() still owe to it.
-  PendingSync unsynced_;
+  // Finishes the partitions moved away from; keeps what they still owe to
+  // the next sync().
+  std::unique_ptr<detail::PartitionFinisher> finisher_;
   Error sync_error_;  // sticky: the first failure of sync()
   RollTarget target_;
   std::set<PartitionValues> written_;
