@@ -199,6 +199,7 @@ Result<PreparedSegment> SegmentPreparer::take(std::uint64_t id) {
     if (ready_) {
       Result<PreparedSegment> got = std::move(*ready_);
       ready_.reset();
+      ready_unfaulted_ = false;
       if (got && got->id == id) return got;
       if (got) discard(*got);
       // A failed background attempt (say, a full disk) is retried inline
@@ -217,6 +218,7 @@ std::optional<PreparedSegment> SegmentPreparer::take_spare() {
   cv_.wait(lock, [&] { return !busy_ && !requested_; });
   cancel_ = false;
   std::optional<Result<PreparedSegment>> ready = std::exchange(ready_, std::nullopt);
+  ready_unfaulted_ = false;
   if (!ready || !ready->has_value()) return std::nullopt;
   return std::move(**ready);
 }
@@ -254,7 +256,8 @@ void SegmentPreparer::run() {
   std::unique_lock lock(mu_);
   for (;;) {
     cv_.wait(lock, [&] {
-      return stop_ || requested_ || to_populate_ || !retired_maps_.empty() || !to_sync_.empty();
+      return stop_ || requested_ || to_populate_ || ready_unfaulted_ || !retired_maps_.empty() ||
+             !to_sync_.empty();
     });
     if (!to_sync_.empty()) {
       auto batch = std::move(to_sync_);
@@ -282,6 +285,30 @@ void SegmentPreparer::run() {
       continue;
     }
     if (stop_) return;
+    if (requested_) {
+      // Created before the live segment is faulted in: a writer that opens
+      // in a partly faulted-in segment (a RollingWriter's next partition, in
+      // the segment the left one prepared) would otherwise find, at its
+      // next move, this one not even created, and wait for it.
+      const std::uint64_t id = *std::exchange(requested_, std::nullopt);
+      if (ready_ && ready_->has_value()) discard(**ready_);
+      ready_.reset();
+      busy_ = true;
+      lock.unlock();
+      auto prepared =
+          in_place(prepare_segment(fs_, dir_, id, options_, clock_.now_ns(), false));
+      // Named here, off the appending thread: a rename costs 50-100 us when
+      // the kernel's caches are cold, as they are at a roll. If naming fails
+      // the segment stays under its temporary name and the roll renames it,
+      // reporting any error to the caller that rolled.
+      if (prepared) (void)name_ahead(fs_, dir_, *prepared);
+      lock.lock();
+      busy_ = false;
+      ready_unfaulted_ = prepared.has_value();
+      ready_.emplace(std::move(prepared));
+      cv_.notify_all();
+      continue;
+    }
     if (to_populate_) {
       const auto [data, len] = *std::exchange(to_populate_, std::nullopt);
       busy_ = true;
@@ -292,25 +319,16 @@ void SegmentPreparer::run() {
       cv_.notify_all();
       continue;
     }
-    const std::uint64_t id = *requested_;
-    requested_.reset();
-    if (ready_ && ready_->has_value()) discard(**ready_);
-    ready_.reset();
+    // Faulted in last, so that a cancel (take(), take_spare(), the writer
+    // closing) leaves a whole file, only partly faulted in. take() and
+    // take_spare() move ready_ only once busy_ is down.
+    ready_unfaulted_ = false;
+    MmapFile& map = (*ready_)->map;
     busy_ = true;
     lock.unlock();
-    auto prepared =
-        in_place(prepare_segment(fs_, dir_, id, options_, clock_.now_ns(), false));
-    // Named here, off the appending thread: a rename costs 50-100 us when
-    // the kernel's caches are cold, as they are at a roll. If naming fails
-    // the segment stays under its temporary name and the roll renames it,
-    // reporting any error to the caller that rolled.
-    if (prepared) (void)name_ahead(fs_, dir_, *prepared);
-    // Faulted in last, so that a cancel (take_spare(), or the writer
-    // closing) leaves a whole file, only partly faulted in.
-    if (prepared) (void)prepared->map.prefault_for_write(&cancel_);
+    (void)map.prefault_for_write(&cancel_);
     lock.lock();
     busy_ = false;
-    ready_.emplace(std::move(prepared));
     cv_.notify_all();
   }
 }

@@ -139,6 +139,7 @@ class SegmentPreparer {
   std::optional<std::pair<std::byte*, std::size_t>> to_populate_;  // guarded by mu_
   bool busy_ = false;                              // guarded by mu_
   std::optional<Result<PreparedSegment>> ready_;   // guarded by mu_
+  bool ready_unfaulted_ = false;  // guarded by mu_: ready_ holds a segment still to fault in
   std::vector<MmapFile> retired_maps_;             // guarded by mu_
   std::vector<UniqueFd> retired_fds_;              // guarded by mu_
   // Swapped with the two above to release them unlocked; swapping (rather
