@@ -355,6 +355,13 @@ inline std::uint64_t thread_cpu_ns() noexcept {
          static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
+// Page faults (minor and major) the calling thread has taken.
+inline std::uint64_t thread_page_faults() noexcept {
+  rusage ru{};
+  ::getrusage(RUSAGE_THREAD, &ru);
+  return static_cast<std::uint64_t>(ru.ru_minflt + ru.ru_majflt);
+}
+
 // Seconds (wall, and CPU of the calling thread) two writers spent appending
 // the same `n` records, fed in chunks of `chunk` records that alternate which
 // writer goes first (a, b, b, a, a, b, ...; b, a, a, b, ... with b_first),
@@ -363,12 +370,6 @@ inline std::uint64_t thread_cpu_ns() noexcept {
 // rolls) may still fall more often in one order: run both orders.
 // a(from, to) and b(from, to) append records [from, to) and return false on
 // failure (then timing stops).
-inline std::uint64_t thread_page_faults() noexcept {
-  rusage ru{};
-  ::getrusage(RUSAGE_THREAD, &ru);
-  return static_cast<std::uint64_t>(ru.ru_minflt + ru.ru_majflt);
-}
-
 struct PairSeconds {
   double a = 0, b = 0;          // wall
   double a_cpu = 0, b_cpu = 0;  // CPU of the calling thread

@@ -384,8 +384,11 @@ Status SegmentWriter::close(PendingSync& unsynced) {
   Status result;
   if (fork_gen_ != detail::fork_generation()) {
     // In a forked child the preparer's thread does not exist and the files
-    // belong to the parent: let go of both without touching them.
+    // belong to the parent: let go of both without touching them, and tell
+    // callers that write beside the log (the table writer's index) not to.
     (void)s.preparer.release();
+    result = file_error(Errc::Closed, s.dir,
+                        "this writer was inherited across fork(): only the parent closes it");
   } else {
     abort_claim();
     bool live_synced = false;

@@ -2,6 +2,9 @@
 #include <chronicle/table/table.hpp>
 
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -190,6 +193,34 @@ TEST_F(RollingWriterTest, FinishReportsAFailureToFinishALeftPartition) {
   EXPECT_OK(w.finish());  // reported once
 }
 
+// Fails every index write and, once armed, every write-back start.
+class IndexAndWritebackFailFs : public test::SyncLogFs {
+ public:
+  std::atomic<bool> fail_writeback{false};
+
+ protected:
+  int inject(FsOp op, std::string_view path) override {
+    if (op == FsOp::Pwrite && path.find(".idx") != std::string_view::npos) return ENOSPC;
+    if (op == FsOp::SyncRange && fail_writeback) return EIO;
+    return SyncLogFs::inject(op, path);
+  }
+};
+
+TEST_F(RollingWriterTest, AFailureToFinishIsKeptWhileFlushReportsAnother) {
+  IndexAndWritebackFailFs fs;
+  ASSERT_OK_AND_ASSIGN(auto t, make_on(fs));
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  ASSERT_OK(w.append(1, kDay0, {}));
+  ASSERT_OK(w.append(1, kDay0 + kDayNs, {}));  // day 0's index fails on the finisher
+  fs.fail_writeback = true;
+  EXPECT_ERROR(w.flush(), Errc::Io);
+  fs.fail_writeback = false;
+  auto kept = w.sync();
+  EXPECT_ERROR(kept, Errc::NoSpace);
+  EXPECT_NE(kept.error().message().find("t=2026-01-29"), std::string::npos)
+      << kept.error().message();
+}
+
 // Each move back finds the partition just left queued or being finished,
 // still locked: the writer waits for it, then continues its sequence.
 TEST_F(RollingWriterTest, MovingBackAndForthContinuesBothPartitions) {
@@ -222,22 +253,35 @@ TEST_F(RollingWriterTest, AWriterInheritedAcrossForkRefusesToMoveAndLetsGo) {
   ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
   ASSERT_OK(w.append(1, kDay0, {}));
   ASSERT_OK(w.append(1, kDay0 + kDayNs, {}));  // the finisher thread runs
+  auto other_base = PartitionValues::create(t.scheme(), {{"venue", "XNYS"}, {"t", Date{0}}});
+  ASSERT_OK(other_base);
+  ASSERT_OK_AND_ASSIGN(auto w2, t.rolling_writer(std::make_unique<DateRoller>("t"), *other_base));
+  ASSERT_OK(w2.append(1, kDay0, {}));
+  ASSERT_OK(w2.append(1, kDay0 + kDayNs, {}));
+  const std::string day1 = t.root() + "/venue=XNAS/t=2026-01-30";
   const int status = test::run_in_child([&] {
     ::alarm(20);  // a hang fails the test
     EXPECT_ERROR(w.append(1, kDay0 + kDayNs + 1, {}), Errc::Closed);
-    EXPECT_ERROR(w.append(1, kDay0 + 2 * kDayNs, {}), Errc::Closed);
+    auto moved = w.append(1, kDay0 + 2 * kDayNs, {});
+    EXPECT_ERROR(moved, Errc::Closed);
+    EXPECT_NE(moved.error().message().find("fork"), std::string::npos) << moved.error().message();
     EXPECT_ERROR(w.sync(), Errc::Closed);
     EXPECT_OK(w.finish());
-    RollingWriter gone = std::move(w);
+    // Closing the parent's partition in the child wrote nothing beside it.
+    EXPECT_NE(::access(segment_index_path(day1, 0).c_str(), F_OK), 0);
+    w2 = std::move(w);  // drops w2's finisher, whose thread is the parent's
+    RollingWriter gone = std::move(w2);
   });
   test::expect_child_passed(status);
+  ASSERT_OK(w2.finish());
   ASSERT_OK(w.append(1, kDay0 + kDayNs + 1, {}));
   ASSERT_OK(w.append(1, kDay0 + 2 * kDayNs, {}));
   ASSERT_OK(w.sync());
   ASSERT_OK(w.finish());
   EXPECT_EQ(partition_paths(t),
             (std::vector<std::string>{"venue=XNAS/t=2026-01-29", "venue=XNAS/t=2026-01-30",
-                                      "venue=XNAS/t=2026-01-31"}));
+                                      "venue=XNAS/t=2026-01-31", "venue=XNYS/t=2026-01-29",
+                                      "venue=XNYS/t=2026-01-30"}));
 }
 
 TEST_F(RollingWriterTest, DateRollerSplitsRecordsByUtcDay) {

@@ -98,6 +98,7 @@ class SegmentWriter {
   // sync_on_seal), releases the lock. The next writer on this log starts a
   // new segment. Idempotent; appends afterwards fail with Closed. Io if the
   // directory was removed or replaced (the segment is sealed all the same).
+  // In a forked child it touches nothing of the parent's and returns Closed.
   // What no sync() covered is left to the kernel's write-back.
   Status close();
   // The same, and hands over to `unsynced` what a sync() would still have

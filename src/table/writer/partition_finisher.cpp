@@ -1,15 +1,22 @@
 #include "partition_finisher.hpp"
 
 #include <algorithm>
-#include <system_error>
 #include <utility>
 
 #include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/detail/fork_guard.hpp>
+#include <chronicle/table/writer/rolling_writer.hpp>
 
 namespace chronicle::detail {
 
 PartitionFinisher::PartitionFinisher() : fork_gen_(fork_generation_at_open()) {}
+
+void FinisherDeleter::operator()(PartitionFinisher* finisher) const noexcept {
+  // In a forked child the thread and the partitions it holds are the
+  // parent's (and its mutex may have been held at the fork): let go of them
+  // without touching them, as SegmentWriter does of its preparer.
+  if (finisher->in_creating_process()) delete finisher;
+}
 
 PartitionFinisher::~PartitionFinisher() {
   if (!thread_.joinable()) return;
@@ -27,7 +34,6 @@ bool PartitionFinisher::in_creating_process() const noexcept {
 
 void PartitionFinisher::finish(PartitionWriter& writer) {
   Status st = writer.finish(unsynced_);
-  CHRONICLE_CRASH_POINT("partition.after_finish_previous");
   if (!st && !error_) error_ = std::move(st).error();
 }
 
@@ -35,20 +41,22 @@ void PartitionFinisher::hand_over(PartitionWriter writer) {
   if (!thread_.joinable() && in_creating_process()) {
     try {
       thread_ = std::thread([this] { run(); });
-    } catch (const std::system_error&) {
-      // No thread to be had (address space or thread limit): moves finish
-      // inline, merely slower.
+    } catch (...) {
+      // No thread to be had (address space, thread limit, memory): moves
+      // finish inline, merely slower.
     }
   }
-  if (!threaded()) {
-    finish(writer);
-    return;
+  if (threaded()) {
+    try {
+      std::lock_guard lock(mu_);
+      // At the end of a deque a failed push_back leaves `writer` as it was.
+      queue_.push_back(std::move(writer));
+      cv_.notify_all();
+      return;
+    } catch (...) {
+    }
   }
-  {
-    std::lock_guard lock(mu_);
-    queue_.push_back(std::move(writer));
-  }
-  cv_.notify_all();
+  finish(writer);
 }
 
 bool PartitionFinisher::holds(const PartitionValues& values) {
@@ -81,6 +89,7 @@ void PartitionFinisher::run() {
     PartitionWriter& writer = queue_.front();
     lock.unlock();
     finish(writer);
+    CHRONICLE_CRASH_POINT("partition.after_finish_previous");
     lock.lock();
     queue_.pop_front();
     cv_.notify_all();

@@ -25,13 +25,13 @@ class PartitionFinisher {
   // Starts no thread: the first hand_over() does.
   PartitionFinisher();
   // Finishes what is still queued, then stops the thread. In a forked child
-  // it must be leaked instead (the thread and the writers are the parent's).
+  // it must be leaked instead (FinisherDeleter does).
   ~PartitionFinisher();
   PartitionFinisher(const PartitionFinisher&) = delete;
   PartitionFinisher& operator=(const PartitionFinisher&) = delete;
 
-  // Queues `writer` to be finished; finishes it here if no thread could be
-  // started, or in a forked child.
+  // Queues `writer` to be finished; finishes it here if no thread or queue
+  // entry could be had, or in a forked child.
   void hand_over(PartitionWriter writer);
   // Finishes `writer` here, after those handed over.
   void finish_here(PartitionWriter& writer);

@@ -13,26 +13,25 @@ RollingWriter::RollingWriter(std::shared_ptr<const Table> table,
                              PartitionValues base, RollCallback on_roll)
     : table_(std::move(table)), roller_(std::move(roller)), key_index_(key_index),
       base_(std::move(base)), on_roll_(std::move(on_roll)),
-      finisher_(std::make_unique<detail::PartitionFinisher>()) {}
+      finisher_(new detail::PartitionFinisher()) {}
 
 RollingWriter::RollingWriter(RollingWriter&&) noexcept = default;
 RollingWriter& RollingWriter::operator=(RollingWriter&&) noexcept = default;
 RollingWriter::~RollingWriter() { (void)finish(); }
 
-namespace {
-Error unusable(const char* call) {
-  return Error(Errc::Closed, fmt::format("{} of a rolling writer that was moved from or "
-                                         "inherited across fork()",
-                                         call));
-}
-}  // namespace
-
-bool RollingWriter::forked_child() {
-  if (!finisher_ || finisher_->in_creating_process()) return false;
-  // The finisher's thread and the partitions it holds are the parent's: let
-  // go of them without touching them, as SegmentWriter does of its preparer.
-  (void)finisher_.release();
-  return true;
+Status RollingWriter::usable(const char* call) const {
+  if (!finisher_) {
+    return Error(Errc::Closed,
+                 fmt::format("{} on a moved-from RollingWriter: use the writer it was moved to",
+                             call));
+  }
+  if (!finisher_->in_creating_process()) {
+    return file_error(Errc::Closed, table_->root(),
+                      "{} in a forked child: this RollingWriter was inherited across fork(), and "
+                      "only the parent process may write the table",
+                      call);
+  }
+  return {};
 }
 
 Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uint64_t timestamp_ns,
@@ -41,7 +40,7 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
   if (!target) return std::move(target).error();
   PartitionValues values = base_.with(key_index_, target->value);
   if (!current_ || current_->values() != values) {
-    if (forked_child() || !finisher_) return unusable("append()");
+    if (auto ok = usable("append()"); !ok) return std::move(ok).error();
     const Table& table = *table_;
     if (current_ && table.config().validate_partition_order && values < current_->values()) {
       return invalid_argument(
@@ -82,32 +81,36 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
 }
 
 Status RollingWriter::flush() {
-  if (forked_child() || !finisher_) return unusable("flush()");
+  if (auto ok = usable("flush()"); !ok) return ok;
   finisher_->wait();
-  Error finish_failed = finisher_->take_error();
   Status st = finisher_->unsynced().start_writeback();
   if (current_) {
     Status mine = current_->flush();
     if (st) st = std::move(mine);
   }
-  if (st && finish_failed) return finish_failed;
-  return st;
+  if (!st) return st;
+  // Taken only when reported: a failure returned above leaves it for the
+  // next call.
+  return Status(finisher_->take_error());
 }
 
 Status RollingWriter::sync() {
-  if (forked_child() || !finisher_) return unusable("sync()");
+  if (auto ok = usable("sync()"); !ok) return ok;
   if (sync_error_) return sync_error_;
   finisher_->wait();
-  Error finish_failed = finisher_->take_error();
   Status st = finisher_->unsynced().run();
   if (st && current_) st = current_->sync();
-  if (!st) sync_error_ = st.error();
-  if (st && finish_failed) return finish_failed;
-  return st;
+  if (!st) {
+    sync_error_ = st.error();
+    return st;
+  }
+  return Status(finisher_->take_error());
 }
 
 Status RollingWriter::finish() {
-  if (forked_child() || !finisher_) {
+  if (!usable("finish()")) {
+    // Moved from, or a forked child: the partition, if any, is the
+    // parent's, and its close there touches nothing.
     current_.reset();
     return {};
   }
@@ -117,7 +120,7 @@ Status RollingWriter::finish() {
   } else {
     finisher_->wait();
   }
-  return finisher_->take_error();
+  return Status(finisher_->take_error());
 }
 
 }  // namespace chronicle

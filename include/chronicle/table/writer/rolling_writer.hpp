@@ -5,7 +5,7 @@
 // background thread of the writer, so that the append that moves does not
 // wait for it; the next flush(), sync() or finish() waits for it and reports
 // its failure. Until then that partition stays locked: a move back to it
-// waits for its finish.
+// waits for its finish, and another writer opening it gets Locked.
 //
 // With TableConfig::validate_partition_order a record whose partition sorts
 // before the current one is refused (InvalidArgument naming both
@@ -32,12 +32,19 @@ namespace chronicle {
 class Table;
 namespace detail {
 class PartitionFinisher;
-}
+// Deletes a PartitionFinisher; in a forked child, leaks it (its thread and
+// the partitions it holds are the parent's).
+struct FinisherDeleter {
+  void operator()(PartitionFinisher* finisher) const noexcept;
+};
+}  // namespace detail
 
 class RollingWriter {
  public:
   // Called after each move to another partition: `from` is null for the
-  // first partition written.
+  // first partition written. `from` is then still being finished (and
+  // locked) on the writer's thread: a callback that must reopen, read its
+  // index of, or compress it calls flush() first.
   using RollCallback = std::function<void(const PartitionValues* from, const PartitionValues& to)>;
 
   struct Stats {
@@ -85,8 +92,8 @@ class RollingWriter {
  private:
   Result<std::uint64_t> append_slow(std::uint16_t type_id, std::uint64_t timestamp_ns,
                                     std::span<const std::byte> payload) noexcept;
-  // In a forked child, lets go of the parent's finisher and returns true.
-  bool forked_child();
+  // Closed, naming `call`, if moved from or inherited across fork().
+  Status usable(const char* call) const;
 
   std::shared_ptr<const Table> table_;
   std::unique_ptr<PartitionRoller> roller_;
@@ -96,7 +103,7 @@ class RollingWriter {
   std::optional<PartitionWriter> current_;
   // Finishes the partitions moved away from; keeps what they still owe to
   // the next sync().
-  std::unique_ptr<detail::PartitionFinisher> finisher_;
+  std::unique_ptr<detail::PartitionFinisher, detail::FinisherDeleter> finisher_;
   Error sync_error_;  // sticky: the first failure of sync()
   RollTarget target_;
   std::set<PartitionValues> written_;
