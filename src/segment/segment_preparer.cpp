@@ -167,6 +167,7 @@ void SegmentPreparer::request(std::uint64_t id) {
   {
     std::lock_guard lock(mu_);
     requested_ = id;
+    create_first_ = !to_populate_;
   }
   cv_.notify_all();
 }
@@ -230,6 +231,7 @@ void SegmentPreparer::retire_and_request(MmapFile map, UniqueFd fd, std::uint64_
     retired_maps_.push_back(std::move(map));
     retired_fds_.push_back(std::move(fd));
     requested_ = next_id;
+    create_first_ = !to_populate_;
   }
   cv_.notify_all();
 }
@@ -285,14 +287,15 @@ void SegmentPreparer::run() {
       continue;
     }
     if (stop_) return;
-    if (requested_) {
-      // Created before the live segment is faulted in: a writer that opens
-      // in a partly faulted-in segment (a RollingWriter's next partition, in
-      // the segment the left one prepared) would otherwise find, at its
-      // next move, this one not even created, and wait for it.
+    if (requested_ && (create_first_ || !to_populate_)) {
+      // Created before it is faulted in. Asked for before the live segment's
+      // populate (a RollingWriter's next partition, opened in a segment the
+      // left one prepared), it is also created before that populate: the
+      // writer's next move hands this one over and would wait for it.
       const std::uint64_t id = *std::exchange(requested_, std::nullopt);
       if (ready_ && ready_->has_value()) discard(**ready_);
       ready_.reset();
+      ready_unfaulted_ = false;
       busy_ = true;
       lock.unlock();
       auto prepared =
@@ -322,6 +325,7 @@ void SegmentPreparer::run() {
     // Faulted in last, so that a cancel (take(), take_spare(), the writer
     // closing) leaves a whole file, only partly faulted in. take() and
     // take_spare() move ready_ only once busy_ is down.
+    if (!ready_unfaulted_ || !ready_ || !ready_->has_value()) continue;
     ready_unfaulted_ = false;
     MmapFile& map = (*ready_)->map;
     busy_ = true;

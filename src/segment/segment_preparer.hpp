@@ -91,11 +91,14 @@ class SegmentPreparer {
   SegmentPreparer(const SegmentPreparer&) = delete;
   SegmentPreparer& operator=(const SegmentPreparer&) = delete;
 
-  // Starts preparing segment `id` (background mode only).
+  // Starts preparing segment `id` (background mode only): creating and
+  // naming it, then faulting it in. Asked for before a populate() still
+  // waiting, it is created first; after one, created after it. It is
+  // always faulted in after the live segment.
   void request(std::uint64_t id);
   // Faults in the pages of [data, data + len) of the live segment on the
-  // background thread, before it prepares the next segment, so that opening
-  // a writer does not wait for it (background mode only; a no-op inline).
+  // background thread, so that opening a writer does not wait for it
+  // (background mode only; a no-op inline).
   // REQUIRES: the mapping outlives this preparer or a later retire() of it.
   void populate(std::byte* data, std::size_t len);
   // Segment `id`, prepared: waits for the background work, or prepares it
@@ -140,6 +143,7 @@ class SegmentPreparer {
   bool busy_ = false;                              // guarded by mu_
   std::optional<Result<PreparedSegment>> ready_;   // guarded by mu_
   bool ready_unfaulted_ = false;  // guarded by mu_: ready_ holds a segment still to fault in
+  bool create_first_ = false;     // guarded by mu_: requested_ came before to_populate_
   std::vector<MmapFile> retired_maps_;             // guarded by mu_
   std::vector<UniqueFd> retired_fds_;              // guarded by mu_
   // Swapped with the two above to release them unlocked; swapping (rather
@@ -150,7 +154,8 @@ class SegmentPreparer {
   std::size_t syncing_ = 0;                        // guarded by mu_: taken, not done
   Error sync_error_;                               // guarded by mu_
   bool stop_ = false;                              // guarded by mu_
-  // Set with stop_, or for a moment by take_spare(): ends a prefault early.
+  // Set with stop_, or for a moment by take() and take_spare(): ends a
+  // populate or prefault early.
   std::atomic<bool> cancel_{false};
   std::thread thread_;
 };

@@ -82,13 +82,17 @@ Result<detail::PreparedSegment> SegmentWriter::new_first_segment(FileSystem& fs,
                                                                   const std::string& dir,
                                                                   std::uint64_t id,
                                                                   const LogOptions& options,
-                                                                  std::uint64_t now_ns) {
+                                                                  std::uint64_t now_ns,
+                                                                  bool* from_spare) {
   if (SpareSegment* spare = options.spare; spare && spare->usable()) {
     auto adopted = detail::adopt_spare(fs, *spare->segment_, dir, id, options, now_ns);
     // Consumed when adopted, and deleted when its rename could not be synced.
     if (!adopted || *adopted) spare->segment_.reset();
     if (!adopted) return std::move(adopted).error();
-    if (*adopted) return std::move(**adopted);
+    if (*adopted) {
+      *from_spare = true;
+      return std::move(**adopted);
+    }
   }
   return detail::prepare_segment(fs, dir, id, options, now_ns, !options.prepare_ahead);
 }
@@ -132,13 +136,15 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
   state->inherited_from = recovered->unsynced_from;
   state->dir_dirty = true;
   std::uint64_t write_offset = recovered->write_offset;
+  bool from_spare = false;
   if (recovered->live.map) {
     state->live = std::move(recovered->live);
   } else {
     // Start a new segment: the log is new, or its last segment is sealed.
     // With a preparer thread its pages are faulted in there (below), so
     // opening does not wait for 64 MiB of page allocation.
-    auto seg = new_first_segment(fs, dir, recovered->next_id, options, state->clock->now_ns());
+    auto seg = new_first_segment(fs, dir, recovered->next_id, options, state->clock->now_ns(),
+                                 &from_spare);
     if (!seg) return std::move(seg).error();
     if (auto published = detail::publish_segment(fs, dir, *seg, recovered->next_seq); !published) {
       seg->map.reset();
@@ -163,8 +169,14 @@ Result<SegmentWriter> SegmentWriter::open(std::string dir, LogOptions options) {
   writer.min_ts_ = recovered->min_ts;
   writer.max_ts_ = recovered->max_ts;
   detail::LiveSegment& live = writer.state_->live;
-  writer.state_->preparer->populate(live.map.data() + write_offset, live.map.size() - write_offset);
-  writer.state_->preparer->request(live.id + 1);
+  detail::SegmentPreparer& preparer = *writer.state_->preparer;
+  // A spare comes partly faulted in, and its writer (a RollingWriter's next
+  // partition) hands over the next segment at its next move, which should
+  // not wait for it to be created: asked for first, it is created first. A
+  // new segment is not faulted in at all: its pages come first.
+  if (from_spare) preparer.request(live.id + 1);
+  preparer.populate(live.map.data() + write_offset, live.map.size() - write_offset);
+  if (!from_spare) preparer.request(live.id + 1);
   return writer;
 }
 

@@ -135,11 +135,12 @@ class SegmentWriter {
 
  private:
   // The first segment of a new log, or the first after a sealed one: the
-  // caller's spare (LogOptions::spare) if it can be adopted, else a new file.
+  // caller's spare (LogOptions::spare) if it can be adopted (`*from_spare`
+  // set), else a new file.
   static Result<detail::PreparedSegment> new_first_segment(FileSystem& fs, const std::string& dir,
                                                            std::uint64_t id,
                                                            const LogOptions& options,
-                                                           std::uint64_t now_ns);
+                                                           std::uint64_t now_ns, bool* from_spare);
   explicit SegmentWriter(std::unique_ptr<detail::WriterState> state) noexcept;
   void write_record(std::byte* rec, std::uint16_t type_id, std::uint64_t timestamp_ns,
                     std::uint32_t len) noexcept;
