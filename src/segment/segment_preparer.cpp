@@ -228,6 +228,12 @@ void SegmentPreparer::retire_and_request(MmapFile map, UniqueFd fd, std::uint64_
   if (!thread_.joinable()) return;  // released right here by the destructors
   {
     std::lock_guard lock(mu_);
+    // The retired segment's populate, if still waiting, is not wanted (and
+    // its range is unmapped before it would run).
+    if (to_populate_ && to_populate_->first >= map.data() &&
+        to_populate_->first < map.data() + map.size()) {
+      to_populate_.reset();
+    }
     retired_maps_.push_back(std::move(map));
     retired_fds_.push_back(std::move(fd));
     requested_ = next_id;

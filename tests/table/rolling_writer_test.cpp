@@ -246,6 +246,22 @@ TEST_F(RollingWriterTest, MovingBackAndForthContinuesBothPartitions) {
   }
 }
 
+TEST_F(RollingWriterTest, AMovedFromWriterRefusesEveryCall) {
+  Table t = make(KeyType::Date);
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  ASSERT_OK(w.append(1, kDay0, {}));
+  RollingWriter moved = std::move(w);
+  // A record for another day goes to the roller, which moved too.
+  auto refused = w.append(1, kDay0 + kDayNs, {});
+  EXPECT_ERROR(refused, Errc::Closed);
+  EXPECT_NE(refused.error().message().find("moved-from"), std::string::npos)
+      << refused.error().message();
+  EXPECT_ERROR(w.flush(), Errc::Closed);
+  EXPECT_ERROR(w.sync(), Errc::Closed);
+  ASSERT_OK(moved.append(1, kDay0 + kDayNs, {}));
+  ASSERT_OK(moved.finish());
+}
+
 // A forked child must not write the parent's partitions, nor wait for the
 // parent's finisher thread, which does not exist in the child.
 TEST_F(RollingWriterTest, AWriterInheritedAcrossForkRefusesToMoveAndLetsGo) {

@@ -36,11 +36,12 @@ Status RollingWriter::usable(const char* call) const {
 
 Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uint64_t timestamp_ns,
                                                  std::span<const std::byte> payload) noexcept {
+  // Before the roller: a moved-from writer has none.
+  if (auto ok = usable("append()"); !ok) return std::move(ok).error();
   auto target = roller_->target_for(timestamp_ns);
   if (!target) return std::move(target).error();
   PartitionValues values = base_.with(key_index_, target->value);
   if (!current_ || current_->values() != values) {
-    if (auto ok = usable("append()"); !ok) return std::move(ok).error();
     const Table& table = *table_;
     if (current_ && table.config().validate_partition_order && values < current_->values()) {
       return invalid_argument(
