@@ -2,6 +2,7 @@
 #include <chronicle/core/errors.hpp>
 
 #include <cstring>
+#include <exception>
 
 namespace chronicle {
 
@@ -50,6 +51,16 @@ std::string escape_bytes(std::string_view bytes) {
     }
   }
   return out;
+}
+
+std::string current_exception_text() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return escape_bytes(e.what());
+  } catch (...) {
+    return "an exception of a type not derived from std::exception";
+  }
 }
 
 Errc errc_from_errno(int sys_errno) noexcept {

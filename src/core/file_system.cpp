@@ -42,6 +42,24 @@ FileSystem& FileSystem::system() noexcept {
 
 using detail::retry_eintr;
 
+namespace {
+
+// A descriptor 0-2 the process has closed is the next one open() hands out,
+// to any thread: a data file opened there, even for the moment before it is
+// moved up, takes what a stray write to stdout sends. So each one closed is
+// first pointed at /dev/null (inherited like a standard descriptor, hence no
+// O_CLOEXEC); open_in's move-up remains for one closed in between.
+void occupy_closed_standard_descriptors() noexcept {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    const int null_fd = ::open("/dev/null", O_RDWR);  // takes the lowest closed one
+    if (null_fd > 2) ::close(null_fd);
+    if (null_fd < 0 || null_fd > 2) return;
+  }
+}
+
+}  // namespace
+
 Result<UniqueFd> FileSystem::open(const std::string& path, int flags, mode_t mode) {
   return open_in(AT_FDCWD, path, path.c_str(), flags, mode);
 }
@@ -54,10 +72,11 @@ Result<UniqueFd> FileSystem::open_at(int dir_fd, const std::string& dir, const s
 Result<UniqueFd> FileSystem::open_in(int dir_fd, const std::string& path, const char* name,
                                      int flags, mode_t mode) {
   if (int e = inject(FsOp::Open, path)) return io_error("open", path, e);
+  occupy_closed_standard_descriptors();
   int fd = retry_eintr([&] { return ::openat(dir_fd, name, flags | O_CLOEXEC, mode); });
   if (fd < 0) return io_error("open", path, errno);
   UniqueFd owned(fd);
-  // Descriptors 0-2 are never used for data files: a stray write to stdout
+  // Descriptors 0-2 are never kept for data files: a stray write to stdout
   // must not land in a segment.
   while (owned.get() <= 2) {
     int moved = ::fcntl(owned.get(), F_DUPFD_CLOEXEC, 3);

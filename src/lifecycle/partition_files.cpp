@@ -4,21 +4,14 @@
 
 #include <chronicle/core/temp_name.hpp>
 #include <chronicle/segment/segment_naming.hpp>
+#include <chronicle/table/segment_index.hpp>
 
 namespace chronicle::detail {
 
 namespace {
 
-// NNNNNNNNN.idx, spelled as its segment's hot name would be.
-bool is_index_name(std::string_view name) {
-  constexpr std::string_view kIndexSuffix = ".idx";
-  if (!name.ends_with(kIndexSuffix)) return false;
-  const std::string hot = std::string(name.substr(0, name.size() - kIndexSuffix.size())) + ".q";
-  return parse_segment_file_name(hot).has_value();
-}
-
 bool is_segment_or_index_name(std::string_view name) {
-  return parse_segment_file_name(name).has_value() || is_index_name(name);
+  return parse_segment_file_name(name).has_value() || parse_segment_index_name(name).has_value();
 }
 
 }  // namespace

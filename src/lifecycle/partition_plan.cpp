@@ -258,6 +258,12 @@ Result<bool> delete_partition_dir(const Table& table, const PartitionInfo& parti
   if (!dir_fd) return io_error("open(dir)", dir, errno);
   auto names = read_names(dir_fd.get(), dir);
   if (!names) return std::move(names).error();
+  // Index files go first: one left behind by a crash would otherwise sit
+  // beside no segment, and be taken for the index of the next segment of
+  // that id when the partition is written again.
+  std::stable_partition(names->begin(), names->end(), [](const std::string& name) {
+    return parse_segment_index_name(name).has_value();
+  });
   for (const std::string& name : *names) {
     struct stat st {};
     if (::fstatat(dir_fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;

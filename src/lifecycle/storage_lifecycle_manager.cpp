@@ -144,13 +144,21 @@ void StorageLifecycleManager::Impl::execute(detail::SegmentJob& job, RateLimiter
   const SegmentInfo& s = job.segment;
   if (job.kind == detail::SegmentJob::Kind::Delete) {
     FileSystem& fs = table.file_system();
-    Status st = fs.unlink(s.path);
+    // The index goes first, and the segment only once it is gone: an index
+    // outliving its segment would be taken for the index of a later segment
+    // of the same id.
+    const std::string index = segment_index_path(job.dir, s.segment_id);
+    std::string failed = index;
+    Status st = fs.unlink(index);
     if (st || st.error().code() == Errc::NotFound) {
-      (void)fs.unlink(segment_index_path(job.dir, s.segment_id));
+      failed = s.path;
+      st = fs.unlink(s.path);
+    }
+    if (st || st.error().code() == Errc::NotFound) {
       ++stats.deleted_segments;
       stats.bytes_deleted += s.size_on_disk;
     } else {
-      stats.errors.push_back({s.path, st.error().message()});
+      stats.errors.push_back({failed, st.error().message()});
     }
     return;
   }

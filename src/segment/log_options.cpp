@@ -18,4 +18,19 @@ Status validate(const LogOptions& options) {
   return {};
 }
 
+Status check_payload(std::span<const std::byte> payload, std::uint64_t segment_size,
+                     const std::string& dir) {
+  if (payload.data() == nullptr && !payload.empty()) {
+    return file_error(Errc::InvalidArgument, dir,
+                      "append(): payload pointer is null but its length is {}", payload.size());
+  }
+  if (payload.size() > max_payload_size(segment_size)) {
+    return file_error(Errc::InvalidArgument, dir,
+                      "payload of {} bytes does not fit in a segment: the largest payload for "
+                      "segment_size {} is {} bytes",
+                      payload.size(), segment_size, max_payload_size(segment_size));
+  }
+  return {};
+}
+
 }  // namespace chronicle

@@ -216,15 +216,8 @@ Result<std::uint64_t> SegmentWriter::append_slow(std::uint16_t type_id, std::uin
     abort_claim();
     return append(type_id, timestamp_ns, payload);
   }
-  if (payload.data() == nullptr && !payload.empty()) {
-    return invalid_argument("append(): payload pointer is null but its length is {}",
-                            payload.size());
-  }
-  if (payload.size() > max_payload_) {
-    return file_error(Errc::InvalidArgument, state_->dir,
-                      "payload of {} bytes does not fit in a segment: the largest payload for "
-                      "segment_size {} is {} bytes",
-                      payload.size(), state_->options.segment_size, max_payload_);
+  if (auto ok = check_payload(payload, state_->options.segment_size, state_->dir); !ok) {
+    return std::move(ok).error();
   }
   if (auto rolled = roll(); !rolled) return std::move(rolled).error();
   return append(type_id, timestamp_ns, payload);

@@ -1,5 +1,6 @@
 #include <chronicle/table/segment_index.hpp>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <chronicle/core/checksum.hpp>
 #include <chronicle/core/errors.hpp>
 #include <chronicle/core/temp_name.hpp>
+#include <chronicle/segment/segment_naming.hpp>
 
 namespace chronicle {
 
@@ -17,8 +19,13 @@ constexpr char kMagic[8] = {'C', 'H', 'R', 'S', 'I', 'D', 'X', '1'};
 constexpr std::size_t kHeaderSize = 64;
 constexpr std::size_t kEntrySize = 24;
 constexpr std::uint32_t kUnordered = 1;
-// An index never needs more entries than a 1 GiB segment has records.
-constexpr std::uint64_t kMaxEntries = (1ull << 30) / 32;
+// Reading an index file costs its size in memory: files over 256 MiB are
+// refused unread (RELIABILITY S8). That is 11 M entries, one for every
+// record of a 352 MiB segment of header-only records at stride 1; the
+// default stride of 64 stays far below it.
+constexpr std::uint64_t kMaxIndexBytes = std::uint64_t{256} << 20;
+constexpr std::uint64_t kMaxEntries = (kMaxIndexBytes - kHeaderSize - 8) / kEntrySize;
+constexpr std::string_view kIndexSuffix = ".idx";
 
 struct Header {
   char magic[8];
@@ -38,7 +45,30 @@ static_assert(sizeof(IndexEntry) == kEntrySize);
 }  // namespace
 
 std::string segment_index_path(const std::string& dir, std::uint64_t id) {
-  return fmt::format("{}/{:09}.idx", dir, id);
+  return fmt::format("{}/{:09}{}", dir, id, kIndexSuffix);
+}
+
+std::optional<std::uint64_t> parse_segment_index_name(std::string_view name) {
+  if (!name.ends_with(kIndexSuffix)) return std::nullopt;
+  const std::string hot =
+      std::string(name.substr(0, name.size() - kIndexSuffix.size())).append(kHotSuffix);
+  const auto parsed = parse_segment_file_name(hot);
+  if (!parsed) return std::nullopt;
+  return parsed->id;
+}
+
+Result<std::vector<std::uint64_t>> list_segment_indexes(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return io_error("opendir", dir, errno);
+  std::vector<std::uint64_t> ids;
+  errno = 0;
+  while (const dirent* e = ::readdir(d)) {
+    if (auto id = parse_segment_index_name(e->d_name)) ids.push_back(*id);
+  }
+  const int err = errno;
+  ::closedir(d);
+  if (err != 0) return io_error("readdir", dir, err);
+  return ids;
 }
 
 Status write_segment_index(FileSystem& fs, const std::string& dir, const SegmentIndex& index,
@@ -84,17 +114,14 @@ Result<SegmentIndex> read_segment_index(FileSystem& fs, const std::string& dir, 
   const auto size = static_cast<std::uint64_t>(st.st_size);
   if (!S_ISREG(st.st_mode) || size < kHeaderSize + 8 ||
       size > kHeaderSize + kMaxEntries * kEntrySize + 8 || (size - kHeaderSize - 8) % kEntrySize) {
-    return corruption(path, 0, "index file of {} bytes: expected 64 + 24 x entries + 8", size);
+    return corruption(path, 0,
+                      "index file of {} bytes: expected 64 + 24 x entries + 8, at most {} entries",
+                      size, kMaxEntries);
   }
-  std::vector<std::byte> bytes(size);
-  if (auto r = fs.pread_exact(fd->get(), path, bytes.data(), size, 0); !r) return std::move(r).error();
-  std::uint64_t sum;
-  std::memcpy(&sum, bytes.data() + size - 8, 8);
-  if (sum != xxh64(bytes.data(), size - 8)) {
-    return corruption(path, size - 8, "index checksum mismatch");
-  }
+  // The header is checked before the rest is read: a file that is not an
+  // index costs 64 bytes, not its size.
   Header h;
-  std::memcpy(&h, bytes.data(), sizeof h);
+  if (auto r = fs.pread_exact(fd->get(), path, &h, sizeof h, 0); !r) return std::move(r).error();
   if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.version != 1 ||
       h.header_size != kHeaderSize) {
     return corruption(path, 0, "not a chronicle segment index (magic, version 1, header 64)");
@@ -106,6 +133,13 @@ Result<SegmentIndex> read_segment_index(FileSystem& fs, const std::string& dir, 
                       "index header disagrees with itself or its name (segment {} for {}, {} "
                       "entries for {})",
                       h.segment_id, id, h.entry_count, n);
+  }
+  std::vector<std::byte> bytes(size);
+  if (auto r = fs.pread_exact(fd->get(), path, bytes.data(), size, 0); !r) return std::move(r).error();
+  std::uint64_t sum;
+  std::memcpy(&sum, bytes.data() + size - 8, 8);
+  if (sum != xxh64(bytes.data(), size - 8) || std::memcmp(&h, bytes.data(), sizeof h) != 0) {
+    return corruption(path, size - 8, "index checksum mismatch (or the file changed as it was read)");
   }
   SegmentIndex index;
   index.segment_id = id;

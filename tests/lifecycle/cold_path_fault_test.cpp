@@ -7,6 +7,8 @@
 #include <chronicle/compression/unified_segment_reader.hpp>
 #include <chronicle/lifecycle/access_tracker.hpp>
 #include <chronicle/lifecycle/storage_lifecycle_manager.hpp>
+#include <chronicle/segment/segment_naming.hpp>
+#include <chronicle/table/segment_index.hpp>
 
 #include <gtest/gtest.h>
 
@@ -122,6 +124,70 @@ TEST_F(ColdPathFaultTest, LifecycleRunWithRetention) {
       });
   RecordProperty("fault_points", points);
   EXPECT_GT(points, 20);
+}
+
+// An index file left without its segment would be taken for the index of
+// the next segment of that id, once the partition is written again. Deleting
+// segments (retention by age) or whole partitions, with every file-system
+// call failing in turn, never leaves one.
+TEST_F(ColdPathFaultTest, RetentionNeverLeavesAnIndexWithoutItsSegment) {
+  const auto orphan_indexes = [&] {
+    std::vector<std::uint64_t> orphans;
+    if (!test::exists(dir(0))) return orphans;
+    auto ids = list_segment_indexes(dir(0));
+    EXPECT_OK(ids);
+    if (!ids) return orphans;
+    for (std::uint64_t id : *ids) {
+      if (!test::exists(segment_path(dir(0), id, SegmentTier::Hot)) &&
+          !test::exists(segment_path(dir(0), id, SegmentTier::Cold))) {
+        orphans.push_back(id);
+      }
+    }
+    return orphans;
+  };
+  // The segment files are renamed after the copy, so that a directory read
+  // on tmpfs (newest first) lists them before their indexes: deleting in
+  // listing order would then leave an index behind at a failed unlink.
+  const auto restore_segments_first = [&] {
+    restore();
+    for (const auto& e : std::filesystem::directory_iterator(dir(0))) {
+      if (e.path().extension() != ".q") continue;
+      const std::string moved = e.path().string() + ".moved";
+      std::filesystem::rename(e.path(), moved);
+      std::filesystem::rename(moved, e.path());
+    }
+  };
+  // Restored files are new: the clock moves past every age.
+  clock_.set(test::kNow + 365 * kNanosPerDay);
+  for (const bool whole_partitions : {false, true}) {
+    LifecycleStats clean;
+    const auto run = [&](FileSystem& fs) {
+      LifecycleConfig c;
+      c.policy = CompressionPolicy::never();
+      if (whole_partitions) {
+        c.retention.delete_partitions_after_days = 5;
+      } else {
+        c.retention.max_age_days = 5;
+      }
+      c.fs = &fs;
+      c.clock = &clock_;
+      auto m = StorageLifecycleManager::open(root(), c);
+      if (!m) return Status(m.error());
+      auto stats = m->run_once();
+      if (!stats) return Status(stats.error());
+      clean = *stats;  // per-segment errors are in the stats
+      return Status();
+    };
+    const int points = test::sweep_faults(
+        tmp_.path(), restore_segments_first, run, [&](const std::string& what) {
+          EXPECT_EQ(orphan_indexes(), std::vector<std::uint64_t>{}) << what;
+        });
+    EXPECT_GT(points, 3) << "whole partitions: " << whole_partitions;
+    restore_segments_first();
+    ASSERT_OK(run(FileSystem::system()));
+    EXPECT_GT(whole_partitions ? clean.deleted_partitions : clean.deleted_segments, 0u)
+        << clean.to_string();
+  }
 }
 
 TEST_F(ColdPathFaultTest, TableCreateLeavesNoTableOrACompleteOne) {

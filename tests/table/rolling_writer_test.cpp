@@ -354,6 +354,103 @@ TEST_F(RollingWriterTest, HourAndMinuteRollers) {
                                                           "venue=XNAS/t=2026-01-28T23%3A01"}));
 }
 
+// With a positive UTC offset the last units before 2^64 ns start at
+// k * unit - offset where k * unit itself passes 2^64: each bound is still
+// exact, and every timestamp lies in its own unit's range.
+TEST_F(RollingWriterTest, CalendarUnitsNearTheEndOfTimeKeepExactBounds) {
+  Table t = make(KeyType::Hour, 60);
+  HourRoller roller("t");
+  ASSERT_OK(roller.bind(t.scheme()));
+  const std::uint64_t offset = 60 * 60'000'000'000ull;
+  for (std::uint64_t ts : std::vector<std::uint64_t>{UINT64_MAX - 3'000'000'000'000ull,
+                                                     UINT64_MAX - 1'000'000'000ull,
+                                                     UINT64_MAX - 1, UINT64_MAX}) {
+    ASSERT_OK_AND_ASSIGN(auto target, roller.target_for(ts));
+    // The hour of ts + offset, without forming ts + offset.
+    const std::uint64_t rest = ts % kHourNs;
+    const std::uint64_t begin = ts - rest - offset + (rest + offset) / kHourNs * kHourNs;
+    const std::uint64_t end = begin > UINT64_MAX - kHourNs ? UINT64_MAX : begin + kHourNs;
+    EXPECT_EQ(target.begin_ns, begin) << ts;
+    EXPECT_EQ(target.end_ns, end) << ts;
+    EXPECT_LE(target.begin_ns, ts);
+  }
+  // The first two lie in different hours: a RollingWriter writes two partitions.
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<HourRoller>("t"), base(t, Hour{0})));
+  ASSERT_OK(w.append(1, UINT64_MAX - 3'000'000'000'000ull, {}));
+  ASSERT_OK(w.append(1, UINT64_MAX - 1'000'000'000ull, {}));
+  ASSERT_OK(w.finish());
+  EXPECT_EQ(partition_paths(t).size(), 2u);
+}
+
+// Whatever a record is refused for, the writer stays where it was: no
+// partition finished, none created, no roll counted, the current one still
+// writable.
+TEST_F(RollingWriterTest, ARefusedRecordDoesNotMoveTheWriter) {
+  Table t = make(KeyType::Date, 0, false);
+  ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
+  ASSERT_OK(w.append(1, kDay0 + kDayNs + 100, {}));
+  ASSERT_OK(w.append(1, kDay0 + 2 * kDayNs, {}));
+  // Too large for any segment of the table.
+  const std::vector<std::byte> big(70'000);
+  auto too_big = w.append(1, kDay0 + 3 * kDayNs, big);
+  EXPECT_ERROR(too_big, Errc::InvalidArgument);
+  EXPECT_NE(too_big.error().message().find("does not fit in a segment"), std::string::npos)
+      << too_big.error().to_string();
+  // Back to day 1 (allowed here), but before its last record (refused: the
+  // table's partitions keep their timestamps in order).
+  auto too_early = w.append(1, kDay0 + kDayNs + 50, {});
+  EXPECT_ERROR(too_early, Errc::InvalidArgument);
+  EXPECT_NE(too_early.error().message().find("before the previous record"), std::string::npos)
+      << too_early.error().to_string();
+  EXPECT_EQ(w.current()->values(), base(t, Date{20484}));  // still 2026-01-31
+  EXPECT_EQ(w.stats().rolls, 1u);
+  EXPECT_EQ(partition_paths(t).size(), 2u);
+  ASSERT_OK(w.append(1, kDay0 + 2 * kDayNs + 1, {}));
+  ASSERT_OK(w.finish());
+  EXPECT_EQ(w.stats().records, 3u);
+}
+
+// A roller callable or roll callback that throws gets an error naming what
+// it threw; the record is not written and the process goes on.
+TEST_F(RollingWriterTest, ExceptionsFromTheRollerOrTheCallbackBecomeErrors) {
+  Table t = make(KeyType::Date);
+  auto roller = std::make_unique<CustomRoller>("venue", [](std::uint64_t ts) -> Result<PartitionValue> {
+    if (ts == 13) throw std::runtime_error("no venue for 13");
+    if (ts == 14) throw 14;
+    return PartitionValue(std::string("V") + std::to_string(ts / 10));
+  });
+  int callbacks = 0;
+  ASSERT_OK_AND_ASSIGN(
+      auto w, t.rolling_writer(std::move(roller), base(t, Date{20482}),
+                               [&](const PartitionValues*, const PartitionValues&) {
+                                 if (++callbacks == 2) throw std::runtime_error("callback failed");
+                               }));
+  ASSERT_OK(w.append(1, 1, {}));  // V0
+  auto thrown = w.append(1, 13, {});
+  EXPECT_ERROR(thrown, Errc::InvalidArgument);
+  EXPECT_NE(thrown.error().message().find("no venue for 13"), std::string::npos)
+      << thrown.error().to_string();
+  auto other = w.append(1, 14, {});
+  EXPECT_ERROR(other, Errc::InvalidArgument);
+  EXPECT_NE(other.error().message().find("not derived from std::exception"), std::string::npos)
+      << other.error().to_string();
+  // The callback throws on the move to V2: the writer is in V2, the record
+  // is not written, and the next one is.
+  auto moved = w.append(1, 20, {});
+  EXPECT_ERROR(moved, Errc::InvalidArgument);
+  EXPECT_NE(moved.error().message().find("callback failed"), std::string::npos)
+      << moved.error().to_string();
+  EXPECT_EQ(w.current()->values(), base(t, Date{20482}).with(0, PartitionValue("V2")));
+  ASSERT_OK(w.append(1, 21, {}));
+  ASSERT_OK(w.finish());
+  EXPECT_EQ(w.stats().records, 2u);
+  ASSERT_OK_AND_ASSIGN(auto r, t.reader(base(t, Date{20482}).with(0, PartitionValue("V2"))));
+  RecordView v;
+  ASSERT_EQ(r.next(v), Step::Record);
+  EXPECT_EQ(v.timestamp_ns, 21u);
+  EXPECT_EQ(r.next(v), Step::NothingYet);
+}
+
 TEST_F(RollingWriterTest, RollingBackwardsIsRefusedWhenValidating) {
   Table t = make(KeyType::Date);
   ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));

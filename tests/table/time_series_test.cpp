@@ -11,6 +11,7 @@
 #include <functional>
 #include <random>
 
+#include "support/fault_fs.hpp"
 #include "support/files.hpp"
 #include "support/status_matchers.hpp"
 #include "support/temp_dir.hpp"
@@ -259,6 +260,107 @@ TEST_F(TimeSeriesTest, AMissingIndexIsRebuiltWhenTheWriterReopens) {
   std::filesystem::remove(idx);
   { ASSERT_OK(TimeSeriesWriter::open(dir(), opts(4))); }
   EXPECT_EQ(test::read_file(idx), before);
+}
+
+// A partition deleted by a run that stopped part-way can leave index files
+// without their segments. Written again, the partition reuses those ids: the
+// writer removes the old indexes at open, so no seek takes them for the new
+// segments' (they described records 100.., the new ones hold 1000..).
+TEST_F(TimeSeriesTest, IndexesLeftFromAnEarlierPartitionAreRemovedAtOpen) {
+  write(300, 4);
+  ASSERT_OK_AND_ASSIGN(auto old_segments, list_segments(dir()));
+  ASSERT_GE(old_segments.size(), 3u);
+  for (const SegmentEntry& e : old_segments) std::filesystem::remove(segment_path(dir(), e.id));
+  ASSERT_OK_AND_ASSIGN(auto left, list_segment_indexes(dir()));
+  ASSERT_EQ(left.size(), old_segments.size());
+
+  ASSERT_OK_AND_ASSIGN(auto w, TimeSeriesWriter::open(dir(), opts()));
+  ASSERT_OK_AND_ASSIGN(auto now_left, list_segment_indexes(dir()));
+  EXPECT_TRUE(now_left.empty());
+  // A reader that summarizes the live segment before the writer rolls, and
+  // fresh readers after it rolled and after it reopened, all find 1005.
+  ASSERT_OK(w.append(1, 1000, std::vector<std::byte>(64)));
+  ASSERT_OK_AND_ASSIGN(auto early, TimeSeriesReader::open(dir()));
+  ASSERT_OK(early.seek_timestamp(0));
+  std::vector<Written> all = {{0, 1000}};
+  for (std::uint64_t ts = 1001; ts < 1300; ++ts) {
+    ASSERT_OK_AND_ASSIGN(auto seq, w.append(1, ts, std::vector<std::byte>(64)));
+    all.push_back({seq, ts});
+  }
+  ASSERT_OK(w.close());
+  ASSERT_OK_AND_ASSIGN(auto reader, TimeSeriesReader::open(dir()));
+  for (TimeSeriesReader* r : {&early, &reader}) {
+    ASSERT_OK_AND_ASSIGN(auto found, r->seek_timestamp(1005));
+    EXPECT_EQ(found, SeekResult::Found);
+    RecordView v;
+    ASSERT_EQ(r->next(v), Step::Record);
+    EXPECT_EQ(v.timestamp_ns, 1005u);
+  }
+  check_seeks(all, "rewritten partition");
+}
+
+// The append that rolls has written its record before the sealed segment's
+// index is written: a failure of that write does not fail the append (a
+// caller retrying it would write the record twice). The segment is read by
+// scanning, the next sync() reports the failure once, the live segment's
+// index is not disturbed, and the next writer writes the missing index.
+TEST_F(TimeSeriesTest, AFailedIndexWriteAtARollDoesNotFailTheAppend) {
+  test::FaultFs fs;
+  TimeSeriesOptions o = opts();
+  o.log.fs = &fs;
+  ASSERT_OK_AND_ASSIGN(auto w, TimeSeriesWriter::open(dir(), o));
+  fs.fail(FsOp::Pwrite, 1, ENOSPC);  // the first index write
+  std::vector<Written> all;
+  for (std::uint64_t ts = 1000; ts < 1300; ++ts) {
+    ASSERT_OK_AND_ASSIGN(auto seq, w.append(1, ts, std::vector<std::byte>(64)));
+    EXPECT_EQ(seq, all.size());
+    all.push_back({seq, ts});
+  }
+  ASSERT_GE(w.log().segment_id(), 2u);
+  EXPECT_FALSE(test::exists(segment_index_path(dir(), 0)));
+  EXPECT_TRUE(test::exists(segment_index_path(dir(), 1)));
+  auto reported = w.sync();
+  EXPECT_ERROR(reported, Errc::NoSpace);
+  EXPECT_OK(w.sync());  // reported once
+  ASSERT_OK(w.close());
+  check_seeks(all, "index of segment 0 missing");
+  ASSERT_OK_AND_ASSIGN(auto segments, list_segments(dir()));
+  for (const SegmentEntry& e : segments) {
+    if (e.id == 0) continue;
+    EXPECT_TRUE(read_segment_index(FileSystem::system(), dir(), e.id).has_value()) << e.id;
+  }
+  { ASSERT_OK(TimeSeriesWriter::open(dir(), opts())); }
+  ASSERT_OK_AND_ASSIGN(auto rebuilt, read_segment_index(FileSystem::system(), dir(), 0));
+  EXPECT_EQ(rebuilt.base_seq, 0u);
+  EXPECT_EQ(rebuilt.min_timestamp_ns, 1000u);
+}
+
+// RELIABILITY S8: an index file is read whole, so one over 256 MiB is
+// refused unread (a sparse file costs no disk), and a file under the cap
+// that is not an index is refused on its header, before its body is read.
+TEST_F(TimeSeriesTest, OversizedOrForeignIndexFilesAreRefusedUnread) {
+  std::filesystem::create_directories(dir());
+  const std::string idx = segment_index_path(dir(), 0);
+  test::write_file(idx, {});
+  std::filesystem::resize_file(idx, 64 + 24 * std::uint64_t{11'184'808} + 8);  // 1 entry over
+  auto big = read_segment_index(FileSystem::system(), dir(), 0);
+  EXPECT_ERROR(big, Errc::Corruption);
+  EXPECT_NE(big.error().message().find("at most 11184807 entries"), std::string::npos)
+      << big.error().to_string();
+  EXPECT_NE(big.error().message().find(idx), std::string::npos) << big.error().to_string();
+
+  std::filesystem::resize_file(idx, 64 + 24 * std::uint64_t{1'000'000} + 8);  // zeros
+  struct PreadLengths : FileSystem {
+    std::vector<std::uint64_t> lens;
+    void observe(const FsCall& call) override {
+      if (call.op == FsOp::Pread) lens.push_back(call.len);
+    }
+  } fs;
+  auto zeros = read_segment_index(fs, dir(), 0);
+  EXPECT_ERROR(zeros, Errc::Corruption);
+  EXPECT_NE(zeros.error().message().find("not a chronicle segment index"), std::string::npos)
+      << zeros.error().to_string();
+  EXPECT_EQ(fs.lens, std::vector<std::uint64_t>{64});
 }
 
 TEST_F(TimeSeriesTest, ExtremeTimestampsAreStoredAndFound) {

@@ -21,6 +21,10 @@ namespace chronicle {
 // hostile file name or value cannot forge log lines or drive a terminal.
 std::string escape_bytes(std::string_view bytes);
 
+// Inside a catch block: the exception being handled, as text for an error
+// message (what() of a std::exception, escaped).
+std::string current_exception_text();
+
 // Maps an errno to its category: ENOSPC and EDQUOT are NoSpace, ENOENT is
 // NotFound, EWOULDBLOCK is Locked, everything else is Io.
 Errc errc_from_errno(int sys_errno) noexcept;

@@ -75,6 +75,9 @@ class FileSystem {
   // Reads of files found on disk also pass O_NONBLOCK: a FIFO planted under
   // such a name then fails to read instead of blocking open() forever (on a
   // regular file the flag changes nothing).
+  // The descriptor returned is never 0-2: any of those the process has
+  // closed is first reopened on /dev/null, so that no file (ours or another
+  // thread's) takes the writes meant for stdin, stdout or stderr.
   Result<UniqueFd> open(const std::string& path, int flags, mode_t mode = 0644);
   // The same for `name` in the directory open as `dir_fd` (`dir` names it in
   // errors and in observe()): the name is looked up in that directory only,

@@ -3,7 +3,10 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
+#include <string>
 
 #include <chronicle/core/clock.hpp>
 #include <chronicle/core/error.hpp>
@@ -66,6 +69,12 @@ constexpr std::uint64_t max_payload_size(std::uint64_t segment_size) noexcept {
 
 // InvalidArgument naming the field, the value and the allowed range.
 Status validate(const LogOptions& options);
+
+// InvalidArgument naming `dir` if no log of `segment_size` segments can hold
+// a record with this payload: a null pointer with a length, or more than
+// max_payload_size(segment_size) bytes.
+Status check_payload(std::span<const std::byte> payload, std::uint64_t segment_size,
+                     const std::string& dir);
 
 }  // namespace chronicle
 

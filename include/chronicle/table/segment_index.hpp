@@ -26,7 +26,9 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <chronicle/core/error.hpp>
@@ -52,12 +54,20 @@ struct SegmentIndex {
 };
 
 std::string segment_index_path(const std::string& dir, std::uint64_t id);
+// The segment id of an index file name ("NNNNNNNNN.idx", spelled as the
+// segment's hot name), or nothing for any other name.
+std::optional<std::uint64_t> parse_segment_index_name(std::string_view name);
+// The ids of the index files in `dir`, in no particular order.
+Result<std::vector<std::uint64_t>> list_segment_indexes(const std::string& dir);
 
 // Writes the index atomically (temp file, rename); `sync` also fsyncs it.
 Status write_segment_index(FileSystem& fs, const std::string& dir, const SegmentIndex& index,
                            mode_t mode, bool sync);
 // NotFound if absent; Corruption naming the file for any damage (bad magic,
-// size, checksum, entries out of order or outside the header's ranges).
+// size, checksum, entries out of order or outside the header's ranges). A
+// file over 256 MiB (RELIABILITY S8) is refused as damaged without being
+// read, and so is one whose header does not match its size: the segment is
+// then scanned instead.
 Result<SegmentIndex> read_segment_index(FileSystem& fs, const std::string& dir, std::uint64_t id);
 
 }  // namespace chronicle

@@ -17,17 +17,13 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b !
 
 // k * unit - offset, clamped to [0, UINT64_MAX]: the first timestamp of
 // unit number k.
+// In 128 bits: k * unit may pass 2^64 while k * unit - offset does not.
 std::uint64_t start_of(std::int64_t k, std::uint64_t unit, std::int64_t offset) {
-  if (k < 0) return 0;
-  std::uint64_t product;
-  if (__builtin_mul_overflow(static_cast<std::uint64_t>(k), unit, &product)) return UINT64_MAX;
-  if (offset >= 0) {
-    const auto off = static_cast<std::uint64_t>(offset);
-    return product >= off ? product - off : 0;
-  }
-  std::uint64_t sum;
-  if (__builtin_add_overflow(product, static_cast<std::uint64_t>(-offset), &sum)) return UINT64_MAX;
-  return sum;
+  __extension__ typedef __int128 i128;  // GCC and Clang
+  const i128 start = static_cast<i128>(k) * unit - offset;
+  if (start < 0) return 0;
+  if (start > static_cast<i128>(UINT64_MAX)) return UINT64_MAX;
+  return static_cast<std::uint64_t>(start);
 }
 }  // namespace
 
@@ -70,7 +66,14 @@ Status CustomRoller::bind(const PartitionScheme& scheme) {
 }
 
 Result<RollTarget> CustomRoller::target_for(std::uint64_t timestamp_ns) const {
-  auto value = fn_(timestamp_ns);
+  auto value = [&]() -> Result<PartitionValue> {
+    try {
+      return fn_(timestamp_ns);
+    } catch (...) {
+      return invalid_argument("custom roller for \"{}\" threw at timestamp {}: {}",
+                              escape_bytes(key()), timestamp_ns, current_exception_text());
+    }
+  }();
   if (!value) return std::move(value).error();
   if (value->type() != type_) {
     return invalid_argument("custom roller for \"{}\" returned a {} value for a {} key",

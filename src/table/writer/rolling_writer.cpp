@@ -2,6 +2,7 @@
 
 #include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/errors.hpp>
+#include <chronicle/segment/log_options.hpp>
 #include <chronicle/table/table.hpp>
 
 #include "partition_finisher.hpp"
@@ -41,8 +42,14 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
   auto target = roller_->target_for(timestamp_ns);
   if (!target) return std::move(target).error();
   PartitionValues values = base_.with(key_index_, target->value);
-  if (!current_ || current_->values() != values) {
+  const bool moves = !current_ || current_->values() != values;
+  std::optional<PartitionValues> from;
+  if (moves) {
     const Table& table = *table_;
+    // A record the next partition would refuse does not move the writer.
+    if (auto ok = check_payload(payload, table.config().segment_size, table.root()); !ok) {
+      return std::move(ok).error();
+    }
     if (current_ && table.config().validate_partition_order && values < current_->values()) {
       return invalid_argument(
           "record at timestamp {} belongs to partition {}, before the current partition {}: "
@@ -62,7 +69,11 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
       // whose directory holds it, is still locked.
     }();
     if (!next) return std::move(next).error();
-    std::optional<PartitionValues> from;
+    // Only a partition written before can refuse the record's timestamp.
+    if (auto ok = next->log().check_timestamp(timestamp_ns); !ok) {
+      (void)next->finish();
+      return std::move(ok).error();
+    }
     if (current_) {
       // The next partition is opened (created) before the current one is
       // finished, so a failure to open it leaves the current one writable.
@@ -73,9 +84,19 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
     }
     current_.emplace(std::move(*next));
     if (written_.insert(values).second) ++stats_.partitions_written;
-    if (on_roll_) on_roll_(from ? &*from : nullptr, values);
   }
   target_ = std::move(*target);
+  if (moves && on_roll_) {
+    try {
+      on_roll_(from ? &*from : nullptr, values);
+    } catch (...) {
+      return file_error(Errc::InvalidArgument, table_->root(),
+                        "the on_roll callback threw moving to partition {}: {}; the record at "
+                        "timestamp {} was not written",
+                        escape_bytes(values.to_string(table_->scheme())), current_exception_text(),
+                        timestamp_ns);
+    }
+  }
   auto seq = current_->append(type_id, timestamp_ns, payload);
   if (seq) ++stats_.records;
   return seq;

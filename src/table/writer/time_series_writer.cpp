@@ -1,5 +1,7 @@
 #include <chronicle/table/writer/time_series_writer.hpp>
 
+#include <utility>
+
 #include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/errors.hpp>
 #include <chronicle/segment/hot_segment.hpp>
@@ -106,6 +108,19 @@ void TimeSeriesWriter::start_segment() noexcept {
 Status TimeSeriesWriter::rebuild_indexes() {
   FileSystem& fs = options_.log.fs ? *options_.log.fs : FileSystem::system();
   const std::string& d = log_.dir();
+  // The live segment and those after it have no index yet. A file named as
+  // one is left from an earlier incarnation of the partition (deleted, then
+  // written again from the same ids): it would describe other records, so it
+  // goes before any record lands in a segment of that id.
+  auto indexes = list_segment_indexes(d);
+  if (!indexes) return std::move(indexes).error();
+  for (std::uint64_t id : *indexes) {
+    if (id < log_.segment_id()) continue;
+    if (auto gone = fs.unlink(segment_index_path(d, id));
+        !gone && gone.error().code() != Errc::NotFound) {
+      return gone;
+    }
+  }
   auto segments = list_segments(d);
   if (!segments) return std::move(segments).error();
   // Sealed hot segments whose index is missing (a crash between the seal and
@@ -158,7 +173,23 @@ Status TimeSeriesWriter::rebuild_indexes() {
   return {};
 }
 
-Result<std::uint64_t> TimeSeriesWriter::out_of_order(std::uint64_t timestamp_ns) const {
+Status TimeSeriesWriter::check_timestamp(std::uint64_t timestamp_ns) const {
+  if (has_last_ && timestamp_ns < last_ts_ && options_.timestamp_order == TimestampOrder::Strict) {
+    return out_of_order(timestamp_ns);
+  }
+  return {};
+}
+
+Status TimeSeriesWriter::with_index_error(Status st) {
+  if (!st) return st;
+  return Status(std::exchange(index_error_, Error()));
+}
+
+Status TimeSeriesWriter::flush() { return with_index_error(log_.flush()); }
+
+Status TimeSeriesWriter::sync() { return with_index_error(log_.sync()); }
+
+Error TimeSeriesWriter::out_of_order(std::uint64_t timestamp_ns) const {
   return file_error(Errc::InvalidArgument, log_.dir(),
                     "timestamp {} is before the previous record's {}: this partition requires "
                     "non-decreasing timestamps (TimestampOrder::Strict)",
@@ -187,7 +218,7 @@ Status TimeSeriesWriter::close(PendingSync& unsynced) {
   const std::uint64_t id = log_.segment_id();
   Status st = log_.close(unsynced);
   if (st && had_records) st = finish_segment_index(id);
-  return st;
+  return with_index_error(std::move(st));
 }
 
 }  // namespace chronicle

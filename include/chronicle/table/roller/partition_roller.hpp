@@ -66,7 +66,9 @@ class MinuteRoller final : public CalendarRoller {
 };
 
 // Any callable from a timestamp to the key's value. Its result must have
-// the key's type; the writer calls it for every record.
+// the key's type; the writer calls it for every record. An exception it
+// throws is returned as InvalidArgument (naming the key, the timestamp and
+// what()), and the record is not written.
 class CustomRoller final : public PartitionRoller {
  public:
   using Function = std::function<Result<PartitionValue>(std::uint64_t timestamp_ns)>;

@@ -11,6 +11,10 @@
 // before the current one is refused (InvalidArgument naming both
 // partitions); without it the older partition is reopened and the record is
 // appended after its last record, continuing that partition's sequence.
+// A record refused for any reason (a payload too large for a segment, a
+// timestamp before the reopened partition's last, an exception from a
+// CustomRoller) leaves the writer in its current partition; only an
+// exception from the on_roll callback comes after the move.
 //
 // Thread safety: one thread at a time; the partitions it writes are locked
 // against other writers while it holds them.
@@ -44,7 +48,9 @@ class RollingWriter {
   // Called after each move to another partition: `from` is null for the
   // first partition written. `from` is then still being finished (and
   // locked) on the writer's thread: a callback that must reopen, read its
-  // index of, or compress it calls flush() first.
+  // index of, or compress it calls flush() first. If it throws, append()
+  // returns InvalidArgument with what() and does not write the record; the
+  // writer has moved to `to`.
   using RollCallback = std::function<void(const PartitionValues* from, const PartitionValues& to)>;
 
   struct Stats {

@@ -50,12 +50,19 @@ class TimeSeriesWriter {
 
   // Appends a record; returns its sequence number. Errors as
   // SegmentWriter::append, plus InvalidArgument for a timestamp below the
-  // previous one under TimestampOrder::Strict (naming both).
+  // previous one under TimestampOrder::Strict (naming both). An append that
+  // rolls to a new segment writes the sealed segment's index; if that write
+  // fails the record is still appended (its sequence number is returned),
+  // readers scan that segment, the next writer's open writes its index, and
+  // the next flush(), sync() or close() reports the failure.
   Result<std::uint64_t> append(std::uint16_t type_id, std::uint64_t timestamp_ns,
                                std::span<const std::byte> payload) noexcept;
+  // InvalidArgument (as append() returns it) if a record at `timestamp_ns`
+  // would be refused for its order, else OK.
+  Status check_timestamp(std::uint64_t timestamp_ns) const;
 
-  Status flush() { return log_.flush(); }
-  Status sync() { return log_.sync(); }
+  Status flush();
+  Status sync();
   // Seals the live segment (if it holds records) and writes its index.
   // Idempotent.
   Status close();
@@ -77,7 +84,10 @@ class TimeSeriesWriter {
 
  private:
   TimeSeriesWriter(SegmentWriter log, TimeSeriesOptions options);
-  Result<std::uint64_t> out_of_order(std::uint64_t timestamp_ns) const;
+  Error out_of_order(std::uint64_t timestamp_ns) const;
+  // `st` if it failed, else a failure to write an index since the last
+  // report (taken), else OK.
+  Status with_index_error(Status st);
   // The log rolled to a new segment: write the finished segment's index.
   Status finish_segment_index(std::uint64_t segment_id);
   void start_segment() noexcept;
@@ -90,6 +100,7 @@ class TimeSeriesWriter {
   // The live segment's index, kept in memory until it is sealed.
   SegmentIndex live_;
   std::uint32_t until_entry_ = 0;  // records until the next index entry
+  Error index_error_;              // a failed index write at a roll, not yet reported
   bool closed_ = false;
 };
 
@@ -106,8 +117,11 @@ inline Result<std::uint64_t> TimeSeriesWriter::append(std::uint16_t type_id,
   if (!seq) [[unlikely]] return seq;
   std::uint64_t at = offset;
   if (log_.segment_base_seq() != segment_base) [[unlikely]] {
-    // The append rolled: the record opens the new segment.
-    if (auto st = finish_segment_index(live_.segment_id); !st) return std::move(st).error();
+    // The append rolled: the record opens the new segment. It is written
+    // whatever becomes of the sealed segment's index (see above).
+    if (auto st = finish_segment_index(live_.segment_id); !st && !index_error_) {
+      index_error_ = std::move(st).error();
+    }
     start_segment();
     at = kSegmentHeaderSize;
   }
