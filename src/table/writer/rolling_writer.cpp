@@ -69,11 +69,6 @@ Result<std::uint64_t> RollingWriter::append_slow(std::uint16_t type_id, std::uin
       // whose directory holds it, is still locked.
     }();
     if (!next) return std::move(next).error();
-    // Only a partition written before can refuse the record's timestamp.
-    if (auto ok = next->log().check_timestamp(timestamp_ns); !ok) {
-      (void)next->finish();
-      return std::move(ok).error();
-    }
     if (current_) {
       // The next partition is opened (created) before the current one is
       // finished, so a failure to open it leaves the current one writable.

@@ -49,6 +49,7 @@ TimeSeriesWriter::TimeSeriesWriter(TimeSeriesWriter&& other) noexcept
       last_ts_(other.last_ts_),
       live_(std::move(other.live_)),
       until_entry_(other.until_entry_),
+      index_error_(std::exchange(other.index_error_, Error())),
       closed_(std::exchange(other.closed_, true)) {}
 
 TimeSeriesWriter& TimeSeriesWriter::operator=(TimeSeriesWriter&& other) noexcept {
@@ -60,6 +61,7 @@ TimeSeriesWriter& TimeSeriesWriter::operator=(TimeSeriesWriter&& other) noexcept
     last_ts_ = other.last_ts_;
     live_ = std::move(other.live_);
     until_entry_ = other.until_entry_;
+    index_error_ = std::exchange(other.index_error_, Error());
     closed_ = std::exchange(other.closed_, true);
   }
   return *this;
@@ -173,22 +175,6 @@ Status TimeSeriesWriter::rebuild_indexes() {
   return {};
 }
 
-Status TimeSeriesWriter::check_timestamp(std::uint64_t timestamp_ns) const {
-  if (has_last_ && timestamp_ns < last_ts_ && options_.timestamp_order == TimestampOrder::Strict) {
-    return out_of_order(timestamp_ns);
-  }
-  return {};
-}
-
-Status TimeSeriesWriter::with_index_error(Status st) {
-  if (!st) return st;
-  return Status(std::exchange(index_error_, Error()));
-}
-
-Status TimeSeriesWriter::flush() { return with_index_error(log_.flush()); }
-
-Status TimeSeriesWriter::sync() { return with_index_error(log_.sync()); }
-
 Error TimeSeriesWriter::out_of_order(std::uint64_t timestamp_ns) const {
   return file_error(Errc::InvalidArgument, log_.dir(),
                     "timestamp {} is before the previous record's {}: this partition requires "
@@ -217,8 +203,13 @@ Status TimeSeriesWriter::close(PendingSync& unsynced) {
   const bool had_records = live_.record_count > 0;
   const std::uint64_t id = log_.segment_id();
   Status st = log_.close(unsynced);
-  if (st && had_records) st = finish_segment_index(id);
-  return with_index_error(std::move(st));
+  Status index;
+  if (st && had_records) index = finish_segment_index(id);
+  // A failure of the log's close says more about the records than one of
+  // an index (derived data), and an earlier failure comes before a later.
+  if (!st) return st;
+  if (index_error_) return Status(std::exchange(index_error_, Error()));
+  return index;
 }
 
 }  // namespace chronicle

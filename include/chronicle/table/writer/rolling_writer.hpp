@@ -11,10 +11,11 @@
 // before the current one is refused (InvalidArgument naming both
 // partitions); without it the older partition is reopened and the record is
 // appended after its last record, continuing that partition's sequence.
-// A record refused for any reason (a payload too large for a segment, a
-// timestamp before the reopened partition's last, an exception from a
-// CustomRoller) leaves the writer in its current partition; only an
-// exception from the on_roll callback comes after the move.
+// A record refused for a payload too large for a segment, or by an
+// exception from a CustomRoller, leaves the writer in its current partition.
+// One a reopened partition refuses (a timestamp before its last record) and
+// one whose on_roll callback throws are refused after the move: knowing a
+// partition's last timestamp takes opening it.
 //
 // Thread safety: one thread at a time; the partitions it writes are locked
 // against other writers while it holds them.

@@ -54,17 +54,16 @@ class TimeSeriesWriter {
   // rolls to a new segment writes the sealed segment's index; if that write
   // fails the record is still appended (its sequence number is returned),
   // readers scan that segment, the next writer's open writes its index, and
-  // the next flush(), sync() or close() reports the failure.
+  // close() reports the failure. (Not flush() or sync(): the records are
+  // written, and a RollingWriter keeps a failed sync as a lasting failure.)
   Result<std::uint64_t> append(std::uint16_t type_id, std::uint64_t timestamp_ns,
                                std::span<const std::byte> payload) noexcept;
-  // InvalidArgument (as append() returns it) if a record at `timestamp_ns`
-  // would be refused for its order, else OK.
-  Status check_timestamp(std::uint64_t timestamp_ns) const;
 
-  Status flush();
-  Status sync();
-  // Seals the live segment (if it holds records) and writes its index.
-  // Idempotent.
+  Status flush() { return log_.flush(); }
+  Status sync() { return log_.sync(); }
+  // Seals the live segment (if it holds records) and writes its index. A
+  // failure of the log's close is returned first, then a failed index write
+  // of an earlier roll, then one of this index. Idempotent.
   Status close();
   // The same, handing over what a sync() would still have had to do
   // (SegmentWriter::close(PendingSync&)).
@@ -85,9 +84,6 @@ class TimeSeriesWriter {
  private:
   TimeSeriesWriter(SegmentWriter log, TimeSeriesOptions options);
   Error out_of_order(std::uint64_t timestamp_ns) const;
-  // `st` if it failed, else a failure to write an index since the last
-  // report (taken), else OK.
-  Status with_index_error(Status st);
   // The log rolled to a new segment: write the finished segment's index.
   Status finish_segment_index(std::uint64_t segment_id);
   void start_segment() noexcept;
@@ -100,7 +96,7 @@ class TimeSeriesWriter {
   // The live segment's index, kept in memory until it is sealed.
   SegmentIndex live_;
   std::uint32_t until_entry_ = 0;  // records until the next index entry
-  Error index_error_;              // a failed index write at a roll, not yet reported
+  Error index_error_;              // a failed index write at a roll, for close()
   bool closed_ = false;
 };
 
