@@ -66,7 +66,12 @@ struct Walk {
   Status visit(const std::string& dir, const std::string& relative, std::size_t level,
                std::vector<PartitionValue>& values) {
     DIR* d = ::opendir(dir.c_str());
-    if (d == nullptr) return io_error("opendir", dir, errno);
+    if (d == nullptr) {
+      // A partition, or a level above one, removed since its parent was
+      // read: retention deletes whole partitions while tables are listed.
+      if (errno == ENOENT && level > 0) return {};
+      return io_error("opendir", dir, errno);
+    }
     std::vector<std::pair<std::string, unsigned char>> entries;
     while (const dirent* e = ::readdir(d)) {
       const std::string name = e->d_name;

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <optional>
 
 #include <chronicle/compression/unified_segment_reader.hpp>
 #include <chronicle/core/clock.hpp>
@@ -16,6 +18,28 @@
 #include "table_metadata.hpp"
 
 namespace chronicle {
+
+namespace {
+
+// Runs `attempt` on the partition in `dir` (describing it, opening a reader
+// of it). A partition removed since it was listed (by retention, say) fails
+// it with NotFound: nothing is returned if the directory is gone, as if the
+// partition had been listed a moment later; if it is there again (removed
+// and written anew), the attempt is repeated, a bounded number of times.
+template <class Attempt>
+auto in_listed_partition(const std::string& dir, Attempt&& attempt)
+    -> std::optional<decltype(attempt())> {
+  constexpr int kAttempts = 3;
+  for (int i = 1;; ++i) {
+    auto result = attempt();
+    if (result || result.error().code() != Errc::NotFound) return result;
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 && errno == ENOENT) return std::nullopt;
+    if (i == kAttempts) return result;
+  }
+}
+
+}  // namespace
 
 Result<Table> Table::create(std::string root, PartitionScheme scheme, TableConfig config,
                             FileSystem& fs) {
@@ -112,7 +136,11 @@ Result<std::vector<PartitionInfo>> Table::partitions(const PartitionFilter& filt
     info.path = rel;
     if (options.stats) {
       std::uint64_t index_bytes = 0;
-      auto segs = detail::describe_segments(*fs_, root_ + "/" + rel, rel, &index_bytes);
+      const std::string dir = root_ + "/" + rel;
+      auto described = in_listed_partition(
+          dir, [&] { return detail::describe_segments(*fs_, dir, rel, &index_bytes); });
+      if (!described) continue;
+      auto& segs = *described;
       if (!segs) return std::move(segs).error();
       info.bytes_on_disk = index_bytes;
       for (const SegmentInfo& s : *segs) {
@@ -197,18 +225,25 @@ Result<TableReader> Table::query(const PartitionFilter& filter, TimeRange range,
   list.stats = false;
   auto parts = partitions(filter, list);
   if (!parts) return std::move(parts).error();
+  std::vector<PartitionInfo> opened;
   std::vector<TimeSeriesReader> readers;
+  opened.reserve(parts->size());
   readers.reserve(parts->size());
-  for (const PartitionInfo& p : *parts) {
-    auto r = TimeSeriesReader::open(root_ + "/" + p.path, active_observer(), kQueryReaderOptions);
-    if (!r) return std::move(r).error();
-    if (range.from_ns) {
+  for (PartitionInfo& p : *parts) {
+    const std::string dir = root_ + "/" + p.path;
+    auto reader = in_listed_partition(dir, [&]() -> Result<TimeSeriesReader> {
+      auto r = TimeSeriesReader::open(dir, active_observer(), kQueryReaderOptions);
+      if (!r || !range.from_ns) return r;
       if (auto s = r->seek_timestamp(*range.from_ns); !s) return std::move(s).error();
       r->release_kept_segments();
-    }
-    readers.push_back(std::move(*r));
+      return r;
+    });
+    if (!reader) continue;
+    if (!*reader) return std::move(*reader).error();
+    opened.push_back(std::move(p));
+    readers.push_back(std::move(**reader));
   }
-  return TableReader(std::move(*parts), std::move(readers), range, strategy,
+  return TableReader(std::move(opened), std::move(readers), range, strategy,
                      config_.timestamp_order);
 }
 

@@ -81,7 +81,8 @@ class Table {
   // are partitions; any other entry under the root (a symlink, even to a
   // directory or in a loop; a file; a bad or non-canonical escape such as
   // `%ZZ` or `%2E%2E`; `venue=A=B`; junk) is skipped, never followed or
-  // opened, and named in options.skipped. Listing reads each directory of
+  // opened, and named in options.skipped. A partition removed while it is
+  // listed (by retention, say) is left out. Listing reads each directory of
   // the tree once: its cost grows with the number of entries, whatever they
   // are.
   Result<std::vector<PartitionInfo>> partitions(const PartitionFilter& filter = PartitionFilter::all(),
@@ -109,7 +110,10 @@ class Table {
   // Records of the partitions matching `filter` within `range`, merged in
   // timestamp order or read partition after partition. Each partition's
   // reader seeks once, to range.from_ns if set, and keeps open only the
-  // segment it reads from, not those that seek opened on its way.
+  // segment it reads from, not those that seek opened on its way. A
+  // partition removed (by retention, say) between the listing and the
+  // opening of its reader is left out, as partitions() leaves out one
+  // removed while it lists.
   Result<TableReader> query(const PartitionFilter& filter, TimeRange range = {},
                             MergeStrategy strategy = MergeStrategy::TimestampOrder) const;
 
