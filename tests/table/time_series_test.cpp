@@ -1,6 +1,7 @@
 // TimeSeriesWriter's index and TimeSeriesReader's seeks, checked against a
 // brute-force scan on hot, cold and mixed partitions.
 #include <chronicle/compression/segment_compression.hpp>
+#include <chronicle/compression/unified_segment_reader.hpp>
 #include <chronicle/segment/segment_store.hpp>
 #include <chronicle/table/reader/time_series_reader.hpp>
 #include <chronicle/table/writer/time_series_writer.hpp>
@@ -335,6 +336,27 @@ TEST_F(TimeSeriesTest, AFailedIndexWriteAtARollDoesNotFailTheAppend) {
   ASSERT_OK_AND_ASSIGN(auto rebuilt, read_segment_index(FileSystem::system(), dir(), 0));
   EXPECT_EQ(rebuilt.base_seq, 0u);
   EXPECT_EQ(rebuilt.min_timestamp_ns, 1000u);
+}
+
+// A writer reopening a partition whose last segment is sealed takes the
+// last timestamp from that segment's index, or, when the index is missing
+// and the segment compressed (so not rebuilt), from its sealed header: the
+// order of the next record is checked either way.
+TEST_F(TimeSeriesTest, OrderIsCheckedAfterACompressedSegmentThatLostItsIndex) {
+  const auto all = write(300, 4);
+  ASSERT_OK_AND_ASSIGN(auto segments, list_segments(dir()));
+  const std::uint64_t last = segments.back().id;
+  std::filesystem::remove(segment_index_path(dir(), last));
+  SegmentCompressionOptions c;
+  c.seekable.block_size = 4096;
+  ASSERT_OK(compress_segment(dir(), last, c));
+  TimeSeriesOptions o = opts();
+  o.log.opener = &UnifiedSegmentOpener::instance();  // as a Table's writers have
+  ASSERT_OK_AND_ASSIGN(auto w, TimeSeriesWriter::open(dir(), o));
+  EXPECT_EQ(w.last_timestamp(), std::optional<std::uint64_t>(all.back().ts));
+  auto early = w.append(1, all.back().ts - 1, {});
+  EXPECT_ERROR(early, Errc::InvalidArgument);
+  ASSERT_OK(w.append(1, all.back().ts, {}));
 }
 
 // RELIABILITY S8: an index file is read whole, so one over 256 MiB is

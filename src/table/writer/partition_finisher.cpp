@@ -56,7 +56,8 @@ void PartitionFinisher::hand_over(PartitionWriter writer) {
     } catch (...) {
     }
   }
-  finish(writer);
+  // After the queue: the thread's finishes write unsynced_ and error_ too.
+  finish_here(writer);
 }
 
 bool PartitionFinisher::holds(const PartitionValues& values) {

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include <chronicle/compression/unified_segment_reader.hpp>
 #include <chronicle/core/crash_point.hpp>
 #include <chronicle/core/errors.hpp>
 #include <chronicle/segment/hot_segment.hpp>
@@ -162,13 +163,23 @@ Status TimeSeriesWriter::rebuild_indexes() {
     RecordView v;
     while (cursor.next(v) == CursorStep::Record) last_ts_ = v.timestamp_ns;
   } else if (segments->size() >= 2) {
-    // The previous segment's header (hot or cold) gives its last timestamp
-    // bound; for ordered logs its max is the last timestamp.
+    // The previous segment's index gives its last timestamp bound; for
+    // ordered logs its max is the last timestamp.
     const std::uint64_t prev = log_.segment_id() - 1;
     if (auto idx = read_segment_index(fs, d, prev)) {
       if (idx->record_count > 0) {
         has_last_ = true;
         last_ts_ = idx->max_timestamp_ns;
+      }
+    } else if (auto source = UnifiedSegmentOpener(fs).open(d, prev)) {
+      // No index (a crash before it was written, then compression): the
+      // sealed header holds the same bounds. Without them the next record's
+      // order would go unchecked, and readers of a Strict partition stop at
+      // the first record past their range.
+      const SegmentHeader h = (*source)->header();
+      if (is_sealed(h) && h.record_count > 0) {
+        has_last_ = true;
+        last_ts_ = h.max_timestamp_ns;
       }
     }
   }

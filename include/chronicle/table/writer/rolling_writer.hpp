@@ -63,6 +63,8 @@ class RollingWriter {
   RollingWriter(std::shared_ptr<const Table> table, std::unique_ptr<PartitionRoller> roller,
                 std::size_t key_index, PartitionValues base, RollCallback on_roll);
   RollingWriter(RollingWriter&&) noexcept;
+  // Finishes the partitions this writer holds as its destructor does,
+  // reporting nothing: call finish() first to learn of a failure.
   RollingWriter& operator=(RollingWriter&&) noexcept;
   ~RollingWriter();
 
