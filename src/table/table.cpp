@@ -137,8 +137,9 @@ Result<std::vector<PartitionInfo>> Table::partitions(const PartitionFilter& filt
     if (options.stats) {
       std::uint64_t index_bytes = 0;
       const std::string dir = root_ + "/" + rel;
-      auto described = in_listed_partition(
-          dir, [&] { return detail::describe_segments(*fs_, dir, rel, &index_bytes); });
+      auto described = in_listed_partition(dir, [&] {
+        return detail::describe_segments(*fs_, dir, info.path, &index_bytes);
+      });
       if (!described) continue;
       auto& segs = *described;
       if (!segs) return std::move(segs).error();
