@@ -410,7 +410,7 @@ TEST_F(RollingWriterTest, CalendarUnitsNearTheEndOfTimeKeepExactBounds) {
 // A record too large for a segment leaves the writer where it was: no
 // partition finished, none created, no roll counted, the current one still
 // writable.
-TEST_F(RollingWriterTest, ARefusedRecordDoesNotMoveTheWriter) {
+TEST_F(RollingWriterTest, ARecordTooLargeForASegmentDoesNotMoveTheWriter) {
   Table t = make(KeyType::Date, 0, false);
   ASSERT_OK_AND_ASSIGN(auto w, t.rolling_writer(std::make_unique<DateRoller>("t"), base(t, Date{0})));
   ASSERT_OK(w.append(1, kDay0 + kDayNs + 100, {}));

@@ -39,9 +39,10 @@ Status validate(const TimeSeriesOptions& options);
 
 class TimeSeriesWriter {
  public:
-  // Opens (creating if needed) the log in `dir`, recovers it, rebuilds the
-  // index of the live segment from its records and writes any index file
-  // missing for a sealed hot segment.
+  // Opens (creating if needed) the log in `dir`, recovers it, removes index
+  // files of the live segment's id and above (left by an earlier incarnation
+  // of the directory), rebuilds the index of the live segment from its
+  // records and writes any index file missing for a sealed hot segment.
   static Result<TimeSeriesWriter> open(std::string dir, TimeSeriesOptions options);
 
   TimeSeriesWriter(TimeSeriesWriter&& other) noexcept;
